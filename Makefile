@@ -1,0 +1,35 @@
+# The README's two commands: `make dev` and `make test`. Each works on a fresh machine:
+# it installs the Debian packages it needs (when missing), creates .venv and installs the project.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: dev test system-deps venv lint clean
+
+dev: system-deps $(STAMP)
+	$(BIN)/qingling dev
+
+test: system-deps $(STAMP)
+	bash scripts/test.sh
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,47 @@
+"""Deadline computation: the calendar is data (built-in + loaded years), so it lives in an activity."""
+
+from __future__ import annotations
+
+import logging
+
+from rules.calendar import WorkingCalendar, parse_schedule
+from rules.deadlines import acceptance_deadline, investigation_deadline
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+
+from db.tables import calendar_years
+from models.activities import COMPUTE_DEADLINE, ComputeDeadlineInput
+from models.case import Deadline, DeadlineKind
+
+log = logging.getLogger(__name__)
+
+
+async def load_calendar(sessions: async_sessionmaker[AsyncSession]) -> WorkingCalendar:
+    """Built-in years from chinesecalendar, overridden by the years an administrator loaded."""
+    async with sessions() as session:
+        rows = (await session.scalars(select(calendar_years.c.data))).all()
+    return WorkingCalendar.builtin().with_schedules(parse_schedule(r) for r in rows)
+
+
+class CalendarActivities:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    @activity.defn(name=COMPUTE_DEADLINE)
+    async def compute_deadline(self, inp: ComputeDeadlineInput) -> Deadline:
+        cal = await load_calendar(self._sessions)
+        if inp.kind == DeadlineKind.ACCEPTANCE:
+            deadline = acceptance_deadline(cal, inp.start)
+        elif inp.kind == DeadlineKind.INVESTIGATION:
+            deadline = investigation_deadline(cal, inp.start)
+        else:
+            raise ValueError(f"no working-day rule for deadline kind {inp.kind}")
+        if deadline.provisional:
+            log.warning(
+                "期限 %s 落入尚未载入节假日安排的年份，暂按周末计算（provisional）：到期日 %s；"
+                "请管理员用 `qingling calendar load` 载入国务院公布的安排",
+                inp.kind.value,
+                deadline.due,
+            )
+        return deadline

@@ -1,0 +1,65 @@
+"""Persistence activities: the read model, the append-only history and case numbers."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+
+from db.cases import EventRow, append_event, event_exists, is_unique_violation, save_case
+from db.sequences import next_value
+from db.tables import cases
+from models.activities import ASSIGN_CASE_NUMBER, RECORD_EVENT, AssignCaseNumberInput, RecordEventInput
+from qingling.settings import Settings
+
+log = logging.getLogger(__name__)
+CASE_NUMBER_TYPE = "案"
+
+
+class CaseStore:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
+        self._sessions = sessions
+        self._settings = settings
+
+    @activity.defn(name=RECORD_EVENT)
+    async def record_event(self, inp: RecordEventInput) -> None:
+        """Write the projection and one history row in one transaction; a retry writes nothing twice."""
+        ev, case = inp.event, inp.case
+        row = EventRow(
+            case_id=case.case_id,
+            seq=ev.seq,
+            at=ev.at,
+            kind=ev.kind,
+            actor=ev.actor,
+            actor_role=ev.actor_role,
+            stage_before=ev.stage_before,
+            stage_after=ev.stage_after,
+            data=ev.data,
+        )
+        try:
+            async with self._sessions.begin() as session:
+                if await event_exists(session, case.case_id, ev.seq):
+                    log.info("event already recorded case=%s seq=%d", case.case_id, ev.seq)
+                    return
+                await save_case(session, case, ev.at)
+                await append_event(session, row)
+        except IntegrityError as exc:
+            if not is_unique_violation(exc):
+                raise
+            log.info("concurrent attempt recorded case=%s seq=%d first", case.case_id, ev.seq)
+
+    @activity.defn(name=ASSIGN_CASE_NUMBER)
+    async def assign_case_number(self, inp: AssignCaseNumberInput) -> str:
+        """立案 number from the issuer's gapless sequence; the same case always gets the same number."""
+        bureau = self._settings.bureau_for(inp.region_code)
+        async with self._sessions.begin() as session:
+            existing = await session.scalar(select(cases.c.case_number).where(cases.c.case_id == inp.case_id))
+            if existing:
+                return str(existing)
+            seq = await next_value(session, bureau.abbr, CASE_NUMBER_TYPE, inp.year)
+            number = f"{bureau.abbr}{CASE_NUMBER_TYPE}〔{inp.year}〕{seq}号"
+            await session.execute(update(cases).where(cases.c.case_id == inp.case_id).values(case_number=number))
+            return number

@@ -1,0 +1,35 @@
+"""Notice PDF download."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+
+from api.deps import BackendDep, CurrentUser, Session
+from api.errors import ApiError
+from db import cases as store
+from models.errors import ErrorCode
+
+router = APIRouter(prefix="/api/v1", tags=["notices"])
+
+
+@router.get(
+    "/notices/{notice_id}.pdf",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/pdf": {}}}},
+    summary="下载文书 PDF",
+)
+async def notice_pdf(notice_id: str, user: CurrentUser, session: Session, b: BackendDep) -> FileResponse:
+    row = await store.get_notice(session, notice_id)
+    region = None if row is None else await store.get_region(session, row["case_id"])
+    if row is None or region is None or not user.covers(region):
+        raise ApiError(ErrorCode.NOT_FOUND)
+    path = b.settings.notice_dir / row["path"]
+    if not path.is_file():
+        raise ApiError(ErrorCode.NOT_FOUND, "文书文件缺失，请联系管理员")
+    return FileResponse(
+        path,
+        media_type="application/pdf",
+        filename=f"{row['doc_number']}.pdf",
+        headers={"X-Content-SHA256": row["sha256"]},
+    )

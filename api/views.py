@@ -1,0 +1,130 @@
+"""What the API shows of a case (the interface's "A case"), built from the workflow's state."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from rules.deadlines import effective_status
+
+from models.case import CaseState, DeadlineKind, DeadlineStatus, Party, Project
+from models.clock import to_shanghai
+from models.money import Balance
+
+
+class DeadlineView(BaseModel):
+    kind: DeadlineKind
+    start: date
+    due: date
+    status: DeadlineStatus
+    working_days: int | None
+    provisional: bool
+    basis: str
+
+
+class WorkerView(BaseModel):
+    name: str
+    id_number: str
+    claimed_amount: Balance
+    confirmed_amount: Balance | None
+    paid_amount: Balance
+    outstanding: Balance
+
+
+class CaseView(BaseModel):
+    case_id: str
+    case_number: str | None
+    stage: str
+    region_code: str
+    received_at: datetime
+    channel: str
+    employer: Party
+    project: Project | None
+    worker_count: int
+    owed_total: Balance
+    paid_total: Balance
+    outstanding: Balance
+    deadlines: list[DeadlineView]
+    escalations: list[dict[str, Any]]
+    blacklist: dict[str, Any] | None
+    referral: dict[str, Any] | None
+    assignee: str | None
+    workers: list[WorkerView]
+    order_due: date | None
+    close_reason: str | None
+    rejection_reason: str | None
+
+
+class CaseList(BaseModel):
+    items: list[CaseView]
+    total: int
+    limit: int
+    offset: int
+
+
+def case_view(case: CaseState, today: date) -> CaseView:
+    return CaseView(
+        case_id=case.case_id,
+        case_number=case.case_number,
+        stage=case.stage.value,
+        region_code=case.region_code,
+        received_at=to_shanghai(case.received_at),
+        channel=case.channel.value,
+        employer=Party(name=case.employer.name, uscc=case.employer.uscc),
+        project=case.project,
+        worker_count=len(case.workers),
+        owed_total=case.owed_total,
+        paid_total=case.paid_total,
+        outstanding=case.outstanding,
+        deadlines=[
+            DeadlineView(
+                kind=d.kind,
+                start=d.start,
+                due=d.due,
+                status=effective_status(d, today),
+                working_days=d.working_days,
+                provisional=d.provisional,
+                basis=d.basis,
+            )
+            for d in case.deadlines
+        ],
+        escalations=[],
+        blacklist=None,
+        referral=None,
+        assignee=case.assignee,
+        workers=[
+            WorkerView(
+                name=w.name,
+                id_number=w.id_number,
+                claimed_amount=w.claimed_amount,
+                confirmed_amount=w.confirmed_amount,
+                paid_amount=w.paid_amount,
+                outstanding=w.outstanding,
+            )
+            for w in case.workers
+        ],
+        order_due=case.order_due,
+        close_reason=case.close_reason,
+        rejection_reason=case.rejection_reason,
+    )
+
+
+class HistoryEntry(BaseModel):
+    seq: int
+    at: datetime
+    kind: str
+    actor: str
+    actor_role: str
+    stage_before: str | None
+    stage_after: str
+    data: dict[str, Any]
+
+
+class NoticeView(BaseModel):
+    notice_id: str
+    kind: str
+    doc_number: str
+    issued_at: datetime
+    sha256: str
+    url: str

@@ -1,0 +1,57 @@
+"""Names and input models of the activities, shared by workflows (which call them by name)
+and activities (which implement them), so workflows never import the database layer."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel
+
+from models.case import CaseState, DeadlineKind
+from models.notices import NoticeKind
+
+COMPUTE_DEADLINE = "compute_deadline"
+ASSIGN_CASE_NUMBER = "assign_case_number"
+ISSUE_NOTICE = "issue_notice"
+RECORD_EVENT = "record_event"
+
+
+class ComputeDeadlineInput(BaseModel):
+    kind: DeadlineKind
+    start: date
+
+
+class AssignCaseNumberInput(BaseModel):
+    case_id: str
+    region_code: str
+    year: int
+
+
+class IssueNoticeInput(BaseModel):
+    case: CaseState
+    kind: NoticeKind
+    occurrence: int
+    issued_at: AwareDatetime
+
+
+class CaseEvent(BaseModel):
+    """One history row; ``seq`` is the workflow's own counter, so a retry finds its earlier write."""
+
+    seq: int
+    at: AwareDatetime
+    kind: str
+    actor: str
+    actor_role: str
+    stage_before: str | None
+    stage_after: str
+    data: dict[str, Any] = {}
+
+
+class RecordEventInput(BaseModel):
+    case: CaseState
+    event: CaseEvent
+
+
+def notice_id(case_id: str, kind: NoticeKind, occurrence: int) -> str:
+    return f"{case_id}-{kind.value}-{occurrence}"

@@ -1,0 +1,245 @@
+"""What a wage-arrears case is: intake, parties, workers, deadlines and the workflow's state."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from models.identity import USCC, Phone, RegionCode, ResidentId
+from models.money import ZERO, Amount, Balance
+
+MAX_WORKERS = 5000
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class Stage(StrEnum):
+    INTAKE = "intake"
+    INVESTIGATING = "investigating"
+    ORDERED = "ordered"
+    DECIDED = "decided"
+    CLEARED = "cleared"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+
+
+STAGE_ZH: dict[Stage, str] = {
+    Stage.INTAKE: "登记待受理",
+    Stage.INVESTIGATING: "立案调查",
+    Stage.ORDERED: "已责令限期支付",
+    Stage.DECIDED: "已作出处理决定",
+    Stage.CLEARED: "已清零",
+    Stage.CLOSED: "已结案",
+    Stage.REJECTED: "不予受理",
+}
+TERMINAL_STAGES = frozenset({Stage.CLOSED, Stage.REJECTED})
+
+
+class Channel(StrEnum):
+    HOTLINE = "hotline"
+    WEBSITE = "website"
+    WALK_IN = "walk_in"
+    LETTER = "letter"
+    PLATFORM_REFERRAL = "platform_referral"
+    INSPECTION = "inspection"
+
+
+class Role(StrEnum):
+    INSPECTOR = "inspector"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Party(Strict):
+    name: Name
+    uscc: USCC
+
+
+class Employer(Party):
+    legal_representative: Name | None = None
+    address: Text | None = None
+
+
+class Project(Strict):
+    name: Name
+    general_contractor: Party | None = None
+    construction_unit: Party | None = None
+
+
+class Complainant(Strict):
+    name: Name
+    id_number: ResidentId | None = None
+    phone: Phone | None = None
+
+
+class WorkerClaim(Strict):
+    name: Name
+    id_number: ResidentId
+    phone: Phone | None = None
+    owed_amount: Amount
+    owed_from: date
+    owed_to: date
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> WorkerClaim:
+        if self.owed_from > self.owed_to:
+            raise ValueError("欠薪起始日期不能晚于截止日期")
+        return self
+
+
+class CaseIntake(Strict):
+    """The body of a complaint (投诉/举报) as the interface defines it."""
+
+    received_at: AwareDatetime
+    channel: Channel
+    region_code: RegionCode
+    employer: Employer
+    project: Project | None = None
+    complainant: Complainant
+    workers: list[WorkerClaim] = Field(min_length=1, max_length=MAX_WORKERS)
+    description: Text = ""
+    major: bool = False
+
+    @model_validator(mode="after")
+    def _unique_workers(self) -> CaseIntake:
+        seen: set[str] = set()
+        for worker in self.workers:
+            if worker.id_number in seen:
+                raise ValueError("同一投诉中劳动者身份证号码重复")
+            seen.add(worker.id_number)
+        return self
+
+    def dated_errors(self, now: datetime) -> list[tuple[tuple[str | int, ...], str]]:
+        """Checks that need a clock, so they run at the edge (API), never inside a workflow."""
+        errors: list[tuple[tuple[str | int, ...], str]] = []
+        if self.received_at > now + timedelta(minutes=5):
+            errors.append((("received_at",), "收到投诉的时间不能晚于当前时间"))
+        today = now.date()
+        for i, worker in enumerate(self.workers):
+            if worker.owed_to > today:
+                errors.append((("workers", i, "owed_to"), "欠薪截止日期不能晚于今天"))
+            if worker.owed_from > today:
+                errors.append((("workers", i, "owed_from"), "欠薪起始日期不能晚于今天"))
+        return errors
+
+
+class WorkerState(BaseModel):
+    name: str
+    id_number: str
+    phone: str | None = None
+    claimed_amount: Balance
+    confirmed_amount: Balance | None = None
+    paid_amount: Balance = ZERO
+    owed_from: date
+    owed_to: date
+
+    @property
+    def amount_due(self) -> Decimal:
+        return self.claimed_amount if self.confirmed_amount is None else self.confirmed_amount
+
+    @property
+    def outstanding(self) -> Decimal:
+        return max(self.amount_due - self.paid_amount, ZERO)
+
+
+class DeadlineKind(StrEnum):
+    ACCEPTANCE = "acceptance"
+    INVESTIGATION = "investigation"
+    PAYMENT_ORDER = "payment_order"
+    CLEAR_3_MONTHS = "clear_3_months"
+    CLEAR_YEAR_END = "clear_year_end"
+    CLEAR_BEFORE_NEW_YEAR = "clear_before_new_year"
+    CLEAR_BEFORE_SPRING_FESTIVAL = "clear_before_spring_festival"
+    CLEAR_MAJOR = "clear_major"
+    BLACKLIST_DEFENSE = "blacklist_defense"
+    POLICE_DECISION = "police_decision"
+
+
+class DeadlineStatus(StrEnum):
+    PENDING = "pending"
+    MET = "met"
+    OVERDUE = "overdue"
+    CANCELLED = "cancelled"
+
+
+class Deadline(BaseModel):
+    """A deadline ends at 24:00 (Asia/Shanghai) of ``due``."""
+
+    kind: DeadlineKind
+    start: date
+    due: date
+    working_days: int | None = None
+    status: DeadlineStatus = DeadlineStatus.PENDING
+    provisional: bool = False
+    basis: str = ""
+
+
+class Payment(BaseModel):
+    id_number: str
+    amount: Amount
+    paid_at: AwareDatetime
+    source: str = "employer"
+
+
+class NoticeRef(BaseModel):
+    notice_id: str
+    kind: str
+    doc_number: str
+    issued_at: AwareDatetime
+    sha256: str
+
+
+class CaseState(BaseModel):
+    """The workflow's state of one case: the truth for that case."""
+
+    case_id: str
+    case_number: str | None = None
+    stage: Stage = Stage.INTAKE
+    region_code: str
+    received_at: AwareDatetime
+    channel: Channel
+    employer: Employer
+    project: Project | None = None
+    complainant: Complainant
+    workers: list[WorkerState]
+    description: str = ""
+    major: bool = False
+    created_by: str
+    assignee: str | None = None
+    deadlines: list[Deadline] = Field(default_factory=list)
+    payments: list[Payment] = Field(default_factory=list)
+    notices: list[NoticeRef] = Field(default_factory=list)
+    accepted_at: AwareDatetime | None = None
+    order_due: date | None = None
+    closed_at: AwareDatetime | None = None
+    close_reason: str | None = None
+    rejection_reason: str | None = None
+    last_seq: int = 0
+    registered: bool = False
+
+    @property
+    def owed_total(self) -> Decimal:
+        return sum((w.amount_due for w in self.workers), ZERO)
+
+    @property
+    def paid_total(self) -> Decimal:
+        return sum((w.paid_amount for w in self.workers), ZERO)
+
+    @property
+    def outstanding(self) -> Decimal:
+        return sum((w.outstanding for w in self.workers), ZERO)
+
+    def worker(self, id_number: str) -> WorkerState | None:
+        return next((w for w in self.workers if w.id_number == id_number), None)
+
+    def deadline(self, kind: DeadlineKind) -> Deadline | None:
+        return next((d for d in self.deadlines if d.kind == kind), None)

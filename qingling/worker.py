@@ -1,0 +1,36 @@
+"""The Temporal worker: workflows plus activity objects built once with their dependencies."""
+
+from __future__ import annotations
+
+from notices.render import NoticeRenderer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.calendar import CalendarActivities
+from activities.case_store import CaseStore
+from activities.notices import NoticeActivities
+from qingling.settings import Settings
+from workflows.case import ArrearsCase
+
+
+def build_worker(
+    client: Client,
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    renderer: NoticeRenderer | None = None,
+) -> Worker:
+    store = CaseStore(sessions, settings)
+    notices = NoticeActivities(sessions, renderer or NoticeRenderer(), settings)
+    calendar = CalendarActivities(sessions)
+    return Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=[ArrearsCase],
+        activities=[
+            store.record_event,
+            store.assign_case_number,
+            notices.issue_notice,
+            calendar.compute_deadline,
+        ],
+    )

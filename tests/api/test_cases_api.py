@@ -1,0 +1,172 @@
+"""The HTTP contract: intake, actions, 404/409/422 in the contract's shape, history, notices, PDFs."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from tests.api.conftest import Api
+from tests.builders import intake_body, make_id, make_uscc
+
+
+async def create(api: Api, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    r = await api.http.post("/api/v1/cases", json=body or intake_body(), headers=api.auth("inspector"))
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+async def action(api: Api, case_id: str, name: str, body: dict[str, Any], who: str = "inspector") -> Any:
+    return await api.http.post(f"/api/v1/cases/{case_id}/actions/{name}", json=body, headers=api.auth(who))
+
+
+async def test_case_through_the_api(api: Api) -> None:
+    case = await create(api)
+    cid = case["case_id"]
+    assert case["stage"] == "intake" and case["case_number"] is None
+    assert case["owed_total"] == "24000.00" and case["outstanding"] == "24000.00"
+    assert [d["kind"] for d in case["deadlines"]] == ["acceptance"]
+
+    r = await action(api, cid, "accept", {})
+    assert r.status_code == 200, r.text
+    assert r.json()["stage"] == "investigating" and r.json()["case_number"].startswith("小人社监案〔")
+
+    due = (date.today() + timedelta(days=10)).isoformat()
+    r = await action(api, cid, "issue_order", {"due_date": due})
+    assert r.status_code == 200, r.text
+    payments = [{"id_number": make_id(i), "amount": "12000.00", "paid_at": "2026-11-21T09:00:00+08:00"} for i in (1, 2)]
+    r = await action(api, cid, "record_payment", {"payments": payments})
+    assert r.status_code == 200 and r.json()["stage"] == "cleared" and r.json()["outstanding"] == "0.00"
+    r = await action(api, cid, "close", {"reason": "cleared"}, who="supervisor")
+    assert r.status_code == 200 and r.json()["stage"] == "closed"
+
+    r = await api.http.get(f"/api/v1/cases/{cid}/history", headers=api.auth("supervisor"))
+    history = r.json()
+    assert [h["kind"] for h in history] == ["intake", "accept", "issue_order", "record_payment", "close"]
+    assert [h["seq"] for h in history] == [1, 2, 3, 4, 5]
+    assert history[1]["stage_before"] == "intake" and history[1]["stage_after"] == "investigating"
+    assert history[0]["at"].endswith("+08:00")
+
+    r = await api.http.get(f"/api/v1/cases/{cid}/notices", headers=api.auth("inspector"))
+    listed = r.json()
+    assert [n["kind"] for n in listed] == ["acceptance", "payment_order", "closing"]
+    pdf = await api.http.get(listed[1]["url"], headers=api.auth("inspector"))
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    import hashlib
+
+    assert hashlib.sha256(pdf.content).hexdigest() == listed[1]["sha256"]
+
+    r = await action(api, cid, "record_payment", {"payments": payments})
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "stage_not_allowed"
+
+
+async def test_illegal_transition_is_409_and_changes_nothing(api: Api) -> None:
+    case = await create(api)
+    cid = case["case_id"]
+    r = await action(api, cid, "close", {"reason": "withdrawn"}, who="supervisor")
+    assert r.status_code == 409
+    err = r.json()["error"]
+    assert err["code"] == "stage_not_allowed" and "阶段" in err["message"]
+    r = await action(api, cid, "accept", {}, who="supervisor")
+    assert r.status_code == 403 and r.json()["error"]["code"] == "role_not_allowed"
+    after = (await api.http.get(f"/api/v1/cases/{cid}", headers=api.auth("inspector"))).json()
+    assert after == case
+    history = (await api.http.get(f"/api/v1/cases/{cid}/history", headers=api.auth("inspector"))).json()
+    assert [h["kind"] for h in history] == ["intake"]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field", "needle"),
+    [
+        (lambda b: b["employer"].update(uscc=make_uscc(1)[:-1] + "0"), "employer.uscc", "校验位"),
+        (lambda b: b["workers"][0].update(id_number=make_id(1)[:-1] + "0"), "workers.0.id_number", "校验位"),
+        (lambda b: b["workers"][0].update(owed_amount="12.345"), "workers.0.owed_amount", "两位小数"),
+        (lambda b: b["workers"][0].update(owed_amount="-5"), "workers.0.owed_amount", "大于零"),
+        (lambda b: b["workers"][0].update(owed_from="2026-10-01", owed_to="2026-09-01"), "workers.0", "起始"),
+        (lambda b: b["workers"][0].update(owed_to="2099-01-01"), "workers.0.owed_to", "晚于今天"),
+        (lambda b: b.update(region_code="14010"), "region_code", "6位"),
+        (lambda b: b.update(workers=[]), "workers", "至少"),
+        (lambda b: b.update(received_at="2099-01-01T00:00:00+08:00"), "received_at", "晚于当前"),
+        (lambda b: b.update(channel="fax"), "channel", "允许范围"),
+    ],
+)
+async def test_bad_intake_is_422_with_the_field_named(api: Api, mutate: Any, field: str, needle: str) -> None:
+    body = intake_body()
+    mutate(body)
+    r = await api.http.post("/api/v1/cases", json=body, headers=api.auth("inspector"))
+    assert r.status_code == 422, r.text
+    error = r.json()["error"]
+    assert error["code"] == "validation_failed"
+    assert any(d["field"] == field and needle in d["message"] for d in error["details"]), error
+    listed = (await api.http.get("/api/v1/cases", headers=api.auth("inspector"))).json()
+    assert listed["total"] == 0
+
+
+async def test_jurisdiction_and_auth(api: Api) -> None:
+    case = await create(api)
+    cid = case["case_id"]
+    r = await api.http.get(f"/api/v1/cases/{cid}")
+    assert r.status_code == 401 and r.json()["error"]["code"] == "unauthenticated"
+    r = await api.http.get(f"/api/v1/cases/{cid}", headers={"Authorization": "Bearer nope"})
+    assert r.status_code == 401
+    for path in (f"/api/v1/cases/{cid}", f"/api/v1/cases/{cid}/history", f"/api/v1/cases/{cid}/notices"):
+        r = await api.http.get(path, headers=api.auth("other"))
+        assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+    r = await action(api, cid, "accept", {}, who="other")
+    assert r.status_code == 404
+    assert (await api.http.get(f"/api/v1/cases/{cid}", headers=api.auth("city"))).status_code == 200
+    assert (await api.http.get(f"/api/v1/cases/{cid}", headers=api.auth("admin"))).status_code == 200
+    r = await api.http.post("/api/v1/cases", json=intake_body(region="140106"), headers=api.auth("inspector"))
+    assert r.status_code == 403
+    assert (await api.http.get("/api/v1/cases", headers=api.auth("other"))).json()["total"] == 0
+
+
+async def test_list_filters(api: Api) -> None:
+    a = await create(api)
+    body = intake_body()
+    body["employer"] = {"name": "另一家劳务公司", "uscc": make_uscc(77)}
+    b = await create(api, body)
+    await action(api, a["case_id"], "accept", {})
+    h = api.auth("inspector")
+    assert (await api.http.get("/api/v1/cases", headers=h)).json()["total"] == 2
+    by_stage = (await api.http.get("/api/v1/cases?stage=investigating", headers=h)).json()
+    assert [c["case_id"] for c in by_stage["items"]] == [a["case_id"]]
+    by_q = (await api.http.get("/api/v1/cases", params={"q": "另一家"}, headers=h)).json()
+    assert [c["case_id"] for c in by_q["items"]] == [b["case_id"]]
+    by_uscc = (await api.http.get("/api/v1/cases", params={"q": make_uscc(77)}, headers=h)).json()
+    assert [c["case_id"] for c in by_uscc["items"]] == [b["case_id"]]
+    assert (await api.http.get("/api/v1/cases?overdue=true", headers=h)).json()["total"] == 0
+    assert (await api.http.get("/api/v1/cases?stage=bogus", headers=h)).status_code == 422
+
+
+async def test_bad_action_bodies(api: Api) -> None:
+    cid = (await create(api))["case_id"]
+    assert (await action(api, cid, "fly", {})).status_code == 404
+    r = await action(api, cid, "reject", {})
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "reason"
+    await action(api, cid, "accept", {})
+    r = await action(api, cid, "issue_order", {"due_date": "2020-01-01"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "order_due_not_after_today"
+    r = await action(api, cid, "record_finding", {"workers": [{"id_number": make_id(99), "confirmed_amount": "1"}]})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "unknown_worker"
+    future = "2099-01-01T00:00:00+08:00"
+    r = await action(
+        api,
+        cid,
+        "record_payment",
+        {"payments": [{"id_number": make_id(1), "amount": "1", "paid_at": future}]},
+    )
+    assert r.status_code == 422
+    state = (await api.http.get(f"/api/v1/cases/{cid}", headers=api.auth("inspector"))).json()
+    assert state["paid_total"] == "0.00" and state["stage"] == "investigating"
+
+
+async def test_openapi_and_health(api: Api) -> None:
+    doc = (await api.http.get("/openapi.json")).json()
+    assert "/api/v1/cases/{case_id}/actions/{action}" in doc["paths"]
+    assert "/api/v1/notices/{notice_id}.pdf" in doc["paths"]
+    r = await api.http.get("/api/v1/health")
+    assert r.status_code == 200 and r.json()["status"] == "ok"

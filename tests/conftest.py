@@ -1,0 +1,101 @@
+"""Shared fixtures: real databases (SQLite and a throwaway PostgreSQL), the time-skipping Temporal
+server from the installed wheel, and a clean process exit."""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from db.migrate import upgrade
+from db.session import make_engine, make_session_factory
+from qingling.settings import Settings
+from qingling.temporal import installed_binary
+from tests import pg
+
+_exit_status = 0
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    global _exit_status
+    _exit_status = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # temporalio's Rust threads can abort the interpreter at exit after every test passed.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(_exit_status)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[pg.Cluster | None]:
+    cluster = pg.start_cluster()
+    if cluster is None:
+        msg = "!!! PostgreSQL server binaries not found: PostgreSQL tests are SKIPPED (apt-get install postgresql)"
+        print(f"\n{msg}\n", file=sys.stderr)
+        if os.environ.get("QINGLING_REQUIRE_POSTGRES") == "1":
+            pytest.fail(msg)
+    yield cluster
+    if cluster is not None:
+        cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'qingling.db'}"
+    cluster = request.getfixturevalue("pg_cluster")
+    if cluster is None:
+        pytest.skip("PostgreSQL server binaries not found")
+    return f"postgres-new:{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+async def engine(database_url: str, request: pytest.FixtureRequest) -> AsyncIterator[AsyncEngine]:
+    """A fresh, migrated database per test (migrations run on both backends)."""
+    if database_url.startswith("postgres-new:"):
+        cluster: pg.Cluster = request.getfixturevalue("pg_cluster")
+        name = "t_" + database_url.split(":", 1)[1]
+        conn = await asyncpg.connect(cluster.admin_url)
+        await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.close()
+        database_url = cluster.url(name)
+    eng = make_engine(database_url)
+    await upgrade(eng)
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture
+def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, engine: AsyncEngine) -> Settings:
+    return Settings(
+        database_url=str(engine.url.render_as_string(hide_password=False)),
+        notice_dir=tmp_path / "notices",
+        var_dir=tmp_path,
+        task_queue=f"tq-{uuid.uuid4().hex[:8]}",
+    )
+
+
+@pytest.fixture(scope="session")
+async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=str(installed_binary("temporal-test-server")),
+        data_converter=pydantic_data_converter,
+    )
+    yield env
+    await env.shutdown()

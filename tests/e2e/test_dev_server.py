@@ -1,0 +1,198 @@
+"""End to end: the real Temporal dev server binary, `qingling worker` and `qingling api` as processes,
+a case driven over HTTP from intake to closed, and a worker killed in the middle of it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from models.clock import SHANGHAI
+from qingling.temporal import installed_binary
+from tests.builders import intake_body, make_id
+from tests.pg import free_port
+
+pytestmark = pytest.mark.e2e
+QINGLING = str(Path(sys.executable).parent / "qingling")
+
+
+@dataclass
+class Stack:
+    env: dict[str, str]
+    api: str
+    tmp: Path
+    procs: dict[str, subprocess.Popen[bytes]]
+
+    def start_worker(self, name: str) -> subprocess.Popen[bytes]:
+        log = (self.tmp / f"{name}.log").open("ab")
+        proc = subprocess.Popen([QINGLING, "worker"], env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.procs[name] = proc
+        return proc
+
+    def cli(self, *args: str) -> str:
+        done = subprocess.run([QINGLING, *args], env=self.env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+
+def wait_port(port: int, timeout: float = 60) -> None:
+    import socket
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"port {port} never opened")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    tmp = tmp_path_factory.mktemp("e2e")
+    t_port, api_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "QINGLING_TEMPORAL_ADDRESS": f"127.0.0.1:{t_port}",
+        "QINGLING_DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'qingling.db'}",
+        "QINGLING_NOTICE_DIR": str(tmp / "notices"),
+        "QINGLING_API_PORT": str(api_port),
+        "QINGLING_TASK_QUEUE": "e2e",
+    }
+    procs: dict[str, subprocess.Popen[bytes]] = {}
+    temporal_log = (tmp / "temporal.log").open("ab")
+    procs["temporal"] = subprocess.Popen(
+        [
+            str(installed_binary("temporal")),
+            "server",
+            "start-dev",
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            str(t_port),
+            "--headless",
+            "--db-filename",
+            str(tmp / "temporal.db"),
+            "--log-level",
+            "error",
+        ],
+        stdout=temporal_log,
+        stderr=subprocess.STDOUT,
+    )
+    s = Stack(env=env, api=f"http://127.0.0.1:{api_port}", tmp=tmp, procs=procs)
+    try:
+        wait_port(t_port)
+        s.cli("db", "upgrade")
+        s.env["TOKEN_INSPECTOR"] = s.cli(
+            "user", "create", "--name", "insp", "--role", "inspector", "--region", "140105"
+        )
+        s.env["TOKEN_SUPERVISOR"] = s.cli(
+            "user", "create", "--name", "sup", "--role", "supervisor", "--region", "140105"
+        )
+        api_log = (tmp / "api.log").open("ab")
+        procs["api"] = subprocess.Popen([QINGLING, "api"], env=env, stdout=api_log, stderr=subprocess.STDOUT)
+        s.start_worker("worker1")
+        wait_port(api_port)
+        yield s
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in procs.values():
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+async def wait_healthy(http: httpx.AsyncClient, timeout: float = 60) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        r = await http.get("/api/v1/health")
+        if r.status_code == 200:
+            return
+        await asyncio.sleep(0.3)
+    raise TimeoutError(f"never healthy: {r.text}")
+
+
+def headers(stack: Stack, who: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {stack.env['TOKEN_' + who.upper()]}"}
+
+
+async def post_action(
+    http: httpx.AsyncClient, stack: Stack, cid: str, name: str, body: dict[str, Any], who: str = "inspector"
+) -> dict[str, Any]:
+    r = await http.post(f"/api/v1/cases/{cid}/actions/{name}", json=body, headers=headers(stack, who))
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+async def test_case_survives_a_killed_worker(stack: Stack) -> None:
+    async with httpx.AsyncClient(base_url=stack.api, timeout=120) as http:
+        await wait_healthy(http)
+        r = await http.post("/api/v1/cases", json=intake_body(), headers=headers(stack, "inspector"))
+        assert r.status_code == 201, r.text
+        cid = r.json()["case_id"]
+        await post_action(http, stack, cid, "accept", {})
+        await post_action(
+            http,
+            stack,
+            cid,
+            "record_finding",
+            {"workers": [{"id_number": make_id(1), "confirmed_amount": "11000.00"}]},
+        )
+
+        # Kill the worker while the order is being issued: the update must still complete, once.
+        due = __import__("datetime").datetime.now(SHANGHAI).date() + __import__("datetime").timedelta(days=7)
+        pending = asyncio.create_task(
+            http.post(
+                f"/api/v1/cases/{cid}/actions/issue_order",
+                json={"due_date": due.isoformat()},
+                headers=headers(stack, "inspector"),
+            )
+        )
+        await asyncio.sleep(0.3)
+        stack.procs["worker1"].send_signal(signal.SIGKILL)
+        stack.procs["worker1"].wait(timeout=10)
+        stack.start_worker("worker2")
+        r = await asyncio.wait_for(pending, timeout=110)
+        assert r.status_code == 200, r.text
+        assert r.json()["stage"] == "ordered"
+
+        paid_at = "2026-11-21T09:00:00+08:00"
+        payments = [
+            {"id_number": make_id(1), "amount": "11000.00", "paid_at": paid_at},
+            {"id_number": make_id(2), "amount": "12000.00", "paid_at": paid_at},
+        ]
+        assert (await post_action(http, stack, cid, "record_payment", {"payments": payments}))["stage"] == "cleared"
+        closed = await post_action(http, stack, cid, "close", {"reason": "cleared"}, who="supervisor")
+        assert closed["stage"] == "closed" and closed["outstanding"] == "0.00"
+
+        history = (await http.get(f"/api/v1/cases/{cid}/history", headers=headers(stack, "supervisor"))).json()
+        assert [h["kind"] for h in history] == [
+            "intake",
+            "accept",
+            "record_finding",
+            "issue_order",
+            "record_payment",
+            "close",
+        ]
+        assert [h["seq"] for h in history] == list(range(1, 7))
+        listed = (await http.get(f"/api/v1/cases/{cid}/notices", headers=headers(stack, "inspector"))).json()
+        assert [n["kind"] for n in listed] == ["acceptance", "payment_order", "closing"]
+        assert len({n["doc_number"] for n in listed}) == 3
+        for n in listed:
+            pdf = await http.get(n["url"], headers=headers(stack, "inspector"))
+            assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+        files = list((stack.tmp / "notices").rglob("*.pdf"))
+        assert len(files) == 3

@@ -1,0 +1,61 @@
+"""Starting cases on a Temporal server with a real worker (real activities, real database)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import Client, WorkflowHandle
+
+from models.actions import INPUT_MODELS, Action, Actor, Body
+from models.case import CaseIntake, CaseState, Role
+from qingling.settings import Settings
+from qingling.worker import build_worker
+from tests.builders import intake_body
+from workflows.case import ArrearsCase, CaseStart
+
+INSPECTOR = Actor(user_id="u_inspector", name="inspector", role=Role.INSPECTOR)
+SUPERVISOR = Actor(user_id="u_supervisor", name="supervisor", role=Role.SUPERVISOR)
+
+_RENDERER: Any = None
+
+
+def shared_renderer() -> Any:
+    """One renderer for the whole test session: it holds the compiled fonts."""
+    global _RENDERER
+    if _RENDERER is None:
+        from notices.render import NoticeRenderer
+
+        _RENDERER = NoticeRenderer()
+    return _RENDERER
+
+
+@asynccontextmanager
+async def running_worker(
+    client: Client, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[None]:
+    async with build_worker(client, settings, sessions, renderer=shared_renderer()):
+        yield
+
+
+async def start_case(
+    client: Client, settings: Settings, body: dict[str, Any] | None = None
+) -> WorkflowHandle[ArrearsCase, CaseState]:
+    intake = CaseIntake.model_validate(body or intake_body())
+    case_id = f"QL-TEST-{uuid.uuid4().hex[:8]}"
+    start = CaseStart(case_id=case_id, intake=intake, created_by=INSPECTOR)
+    return await client.start_workflow(ArrearsCase.run, start, id=case_id, task_queue=settings.task_queue)
+
+
+async def act(
+    handle: WorkflowHandle[Any, Any], action: Action, body: Body | dict[str, Any], actor: Actor = INSPECTOR
+) -> CaseState:
+    model = INPUT_MODELS[action]
+    parsed = body if isinstance(body, Body) else model.model_fields["body"].annotation.model_validate(body)  # type: ignore[union-attr]
+    result: CaseState = await handle.execute_update(
+        action.value, model(actor=actor, body=parsed), result_type=CaseState
+    )
+    return result

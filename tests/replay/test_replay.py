@@ -1,0 +1,55 @@
+"""Old cases must still run: replay every recorded ArrearsCase history against today's code.
+
+Histories live in tests/histories/*.json; record new ones with
+`QINGLING_RECORD_HISTORIES=1 make test` (tests/workflows/test_record_histories.py writes them).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from temporalio import workflow
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from workflows.case import ArrearsCase, CaseStart
+
+HISTORIES = sorted((Path(__file__).parent.parent / "histories").glob("*.json"))
+
+
+def load(path: Path) -> WorkflowHistory:
+    return WorkflowHistory.from_json(path.stem, json.loads(path.read_text(encoding="utf-8")))
+
+
+def test_there_are_histories_to_replay() -> None:
+    assert HISTORIES, "no recorded histories under tests/histories"
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
+async def test_recorded_history_replays(path: Path) -> None:
+    replayer = Replayer(workflows=[ArrearsCase], data_converter=pydantic_data_converter)
+    result = await replayer.replay_workflow(load(path), raise_on_replay_failure=True)
+    assert result.replay_failure is None
+
+
+@workflow.defn(name="ArrearsCase")
+class ChangedArrearsCase(ArrearsCase):
+    """A deliberately incompatible change: an extra activity before intake is recorded."""
+
+    @workflow.run
+    async def run(self, start: CaseStart) -> object:
+        await self._deadline(
+            __import__("models.case", fromlist=["DeadlineKind"]).DeadlineKind.INVESTIGATION,
+            self._case.received_at,
+        )
+        return await super().run(start)
+
+
+async def test_an_incompatible_change_is_caught() -> None:
+    """Proves the replay check can fail: the changed workflow must not replay the old histories."""
+    replayer = Replayer(workflows=[ChangedArrearsCase], data_converter=pydantic_data_converter)
+    result = await replayer.replay_workflow(load(HISTORIES[0]), raise_on_replay_failure=False)
+    assert result.replay_failure is not None
