@@ -17,8 +17,6 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from rules.deadlines import mark_met, payment_order_deadline
-
     from models.actions import (
         AcceptBody,
         Action,
@@ -57,6 +55,7 @@ with workflow.unsafe.imports_passed_through():
     from models.money import ZERO
     from models.notices import NoticeKind
     from rules import transitions
+    from rules.deadlines import mark_met, payment_order_deadline
     from workflows.options import ACTIVITY_TIMEOUT, RETRY
 
 WORKFLOW_NAME = "ArrearsCase"

@@ -1,0 +1,119 @@
+"""Deadline arithmetic: working days under the holiday schedule, legal bases, statuses.
+
+The day of the event is not counted; counting starts the next day; a deadline ends at 24:00 of
+its last day (Asia/Shanghai).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from models.case import Deadline, DeadlineKind, DeadlineStatus
+from rules.calendar import WorkingCalendar
+
+ACCEPTANCE_WORKING_DAYS = 5
+INVESTIGATION_WORKING_DAYS = 60
+INVESTIGATION_EXTENSION_WORKING_DAYS = 30
+_WEEKDAYS = "一二三四五六日"
+
+
+@dataclass(frozen=True)
+class WorkingDayCount:
+    start: date
+    due: date
+    days: int
+    provisional: bool
+    unknown_years: tuple[int, ...]
+
+
+def add_working_days(cal: WorkingCalendar, start: date, days: int) -> WorkingDayCount:
+    """The ``days``-th working day after ``start``; provisional if it crossed a year not loaded."""
+    if days < 1:
+        raise ValueError("working days must be >= 1")
+    day, counted = start, 0
+    unknown: set[int] = set()
+    while counted < days:
+        day += timedelta(days=1)
+        if not cal.knows(day.year):
+            unknown.add(day.year)
+        if cal.is_working_day(day):
+            counted += 1
+    return WorkingDayCount(start, day, days, bool(unknown), tuple(sorted(unknown)))
+
+
+def explain(cal: WorkingCalendar, count: WorkingDayCount) -> list[str]:
+    """Day by day, so an inspector or a court can check the count."""
+    lines: list[str] = []
+    day, n = count.start, 0
+    while day < count.due:
+        day += timedelta(days=1)
+        label = f"{day.isoformat()} 周{_WEEKDAYS[day.weekday()]}"
+        schedule = cal.schedule(day.year)
+        guess = "" if schedule is not None else "（该年节假日安排未载入，按周末推算）"
+        if cal.is_working_day(day):
+            n += 1
+            kind = "调休上班" if schedule is not None and day in schedule.workdays else "工作日"
+            lines.append(f"{label} {kind}，第{n}个工作日{guess}")
+        else:
+            kind = "节假日休息" if schedule is not None and day in schedule.holidays else "周末休息"
+            lines.append(f"{label} {kind}，不计{guess}")
+    return lines
+
+
+def _working_deadline(cal: WorkingCalendar, kind: DeadlineKind, start: date, days: int, basis: str) -> Deadline:
+    count = add_working_days(cal, start, days)
+    return Deadline(
+        kind=kind, start=start, due=count.due, working_days=days, provisional=count.provisional, basis=basis
+    )
+
+
+def acceptance_deadline(cal: WorkingCalendar, received: date) -> Deadline:
+    return _working_deadline(
+        cal,
+        DeadlineKind.ACCEPTANCE,
+        received,
+        ACCEPTANCE_WORKING_DAYS,
+        "《关于实施〈劳动保障监察条例〉若干规定》第十八条：自收到投诉之日起5个工作日内决定是否受理",
+    )
+
+
+def investigation_deadline(cal: WorkingCalendar, filed: date) -> Deadline:
+    return _working_deadline(
+        cal,
+        DeadlineKind.INVESTIGATION,
+        filed,
+        INVESTIGATION_WORKING_DAYS,
+        "《劳动保障监察条例》第十七条：自立案之日起60个工作日内完成",
+    )
+
+
+def payment_order_deadline(issued: date, due: date) -> Deadline:
+    return Deadline(
+        kind=DeadlineKind.PAYMENT_ORDER,
+        start=issued,
+        due=due,
+        basis="《保障农民工工资支付条例》第五十四条、《劳动合同法》第八十五条",
+    )
+
+
+def effective_status(d: Deadline, today: date) -> DeadlineStatus:
+    """A pending deadline whose last day has passed reads as overdue."""
+    if d.status == DeadlineStatus.PENDING and today > d.due:
+        return DeadlineStatus.OVERDUE
+    return d.status
+
+
+def _set_status(deadlines: list[Deadline], kind: DeadlineKind, status: DeadlineStatus) -> list[Deadline]:
+    return [
+        d.model_copy(update={"status": status}) if d.kind == kind and d.status == DeadlineStatus.PENDING else d
+        for d in deadlines
+    ]
+
+
+def mark_met(deadlines: list[Deadline], kind: DeadlineKind) -> list[Deadline]:
+    return _set_status(deadlines, kind, DeadlineStatus.MET)
+
+
+def cancel(deadlines: list[Deadline], kind: DeadlineKind) -> list[Deadline]:
+    return _set_status(deadlines, kind, DeadlineStatus.CANCELLED)
