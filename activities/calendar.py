@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from rules.calendar import WorkingCalendar, parse_schedule
-from rules.deadlines import acceptance_deadline, investigation_deadline
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
@@ -13,6 +11,8 @@ from temporalio import activity
 from db.tables import calendar_years
 from models.activities import COMPUTE_DEADLINE, ComputeDeadlineInput
 from models.case import Deadline, DeadlineKind
+from rules.calendar import WorkingCalendar, parse_schedule
+from rules.deadlines import acceptance_deadline, investigation_deadline
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from notices.context import build_context
-from notices.render import NoticeRenderer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
@@ -22,6 +20,8 @@ from models.activities import ISSUE_NOTICE, IssueNoticeInput, notice_id
 from models.case import NoticeRef
 from models.clock import shanghai_date
 from models.notices import DOC_TYPE_ABBR, format_doc_number
+from notices.context import build_context
+from notices.render import NoticeRenderer
 from qingling.settings import Settings
 
 log = logging.getLogger(__name__)

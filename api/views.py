@@ -6,11 +6,11 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from rules.deadlines import effective_status
 
 from models.case import CaseState, DeadlineKind, DeadlineStatus, Party, Project
 from models.clock import to_shanghai
 from models.money import Balance
+from rules.deadlines import effective_status
 
 
 class DeadlineView(BaseModel):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from rules.calendar import YearSchedule, schedule_to_json
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.tables import calendar_years
+from rules.calendar import YearSchedule, schedule_to_json
 
 
 async def store_schedule(session: AsyncSession, schedule: YearSchedule, loaded_at: datetime) -> None:

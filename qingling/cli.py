@@ -65,10 +65,9 @@ async def _user_create(settings: Settings, name: str, role: Role, regions: list[
 async def _calendar_load(settings: Settings, file: Path) -> str:
     from datetime import UTC, datetime
 
-    from rules.calendar import CalendarFileError, parse_schedule
-
     from db.calendar import store_schedule
     from db.session import make_engine, make_session_factory
+    from rules.calendar import CalendarFileError, parse_schedule
 
     try:
         schedule = parse_schedule(json.loads(file.read_text(encoding="utf-8")))
@@ -90,6 +89,7 @@ async def _calendar_load(settings: Settings, file: Path) -> str:
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     settings = get_settings()
     code = 0
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from notices.render import NoticeRenderer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -10,6 +9,7 @@ from temporalio.worker import Worker
 from activities.calendar import CalendarActivities
 from activities.case_store import CaseStore
 from activities.notices import NoticeActivities
+from notices.render import NoticeRenderer
 from qingling.settings import Settings
 from workflows.case import ArrearsCase
 

@@ -5,7 +5,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 status=0
+# In CI PostgreSQL must really run: a missing server is a failure there, not a skip.
+if [ "${CI:-}" = "true" ]; then export QINGLING_REQUIRE_POSTGRES=1; fi
 echo "== ruff"; $BIN/ruff check . || status=1
+$BIN/ruff format --check . || status=1
 echo "== mypy --strict"; $BIN/mypy || status=1
 echo "== import contracts"; $BIN/lint-imports || status=1
 echo "== pytest"
