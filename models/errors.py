@@ -18,7 +18,6 @@ class ErrorCode(StrEnum):
     OVERPAYMENT = "overpayment"
     OUTSTANDING_NOT_ZERO = "outstanding_not_zero"
     ORDER_DUE_NOT_AFTER_TODAY = "order_due_not_after_today"
-    PAYMENT_BEFORE_RECEIPT = "payment_before_receipt"
     NOTHING_OUTSTANDING = "nothing_outstanding"
     BACKEND_UNAVAILABLE = "backend_unavailable"
     INTERNAL = "internal"
@@ -37,7 +36,6 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.OVERPAYMENT: "支付金额超过该劳动者尚欠工资",
     ErrorCode.OUTSTANDING_NOT_ZERO: "尚有欠薪未清偿，不能以该理由结案",
     ErrorCode.ORDER_DUE_NOT_AFTER_TODAY: "限期支付日期必须晚于今天",
-    ErrorCode.PAYMENT_BEFORE_RECEIPT: "支付时间不能早于欠薪起始日期",
     ErrorCode.NOTHING_OUTSTANDING: "本案已无欠薪，无需责令支付",
     ErrorCode.BACKEND_UNAVAILABLE: "办案引擎暂时不可用，请稍后重试，本次提交未生效",
     ErrorCode.INTERNAL: "系统内部错误，本次提交未生效",
@@ -56,7 +54,6 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.OVERPAYMENT: 409,
     ErrorCode.OUTSTANDING_NOT_ZERO: 409,
     ErrorCode.ORDER_DUE_NOT_AFTER_TODAY: 422,
-    ErrorCode.PAYMENT_BEFORE_RECEIPT: 422,
     ErrorCode.NOTHING_OUTSTANDING: 409,
     ErrorCode.BACKEND_UNAVAILABLE: 503,
     ErrorCode.INTERNAL: 500,
