@@ -6,24 +6,27 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test system-deps venv lint clean
+.PHONY: dev test venv lint bench clean
 
-dev: system-deps $(STAMP)
+dev: $(STAMP)
+	@bash scripts/system-deps.sh fonts
 	$(BIN)/qingling dev
 
-test: system-deps $(STAMP)
+test: $(STAMP)
+	@bash scripts/system-deps.sh fonts postgres
 	bash scripts/test.sh
-
-system-deps:
-	@bash scripts/system-deps.sh
 
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
+	@bash scripts/system-deps.sh
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_notices.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
