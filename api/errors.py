@@ -8,10 +8,39 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from models.errors import HTTP_STATUS, MESSAGES, ErrorCode
+
+
+class ErrorDetail(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetail]
+
+
+class ErrorResponse(BaseModel):
+    """The contract's error shape."""
+
+    error: ErrorBody
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": text}
+    for status, text in [
+        (401, "未登录或令牌无效"),
+        (403, "角色或辖区不允许"),
+        (404, "案件不存在或不在您的辖区"),
+        (409, "案件当前阶段不允许此操作，未作任何改变"),
+        (422, "输入有误，逐项说明"),
+    ]
+}
 
 
 class ApiError(Exception):

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import uuid
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import ValidationError
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.deps import BackendDep, CurrentUser, Session, now, today
+from api.errors import ERROR_RESPONSES as ERRORS
 from api.errors import ApiError, invalid
 from api.views import CaseList, CaseView, HistoryEntry, NoticeView, case_view
 from db import cases as store
@@ -43,7 +45,13 @@ async def visible_case(session: Session, user: User, case_id: str) -> CaseState:
     return state
 
 
-@router.post("/cases", status_code=201, response_model=CaseView, summary="登记投诉（intake）")
+@router.post(
+    "/cases",
+    status_code=201,
+    response_model=CaseView,
+    summary="登记投诉（intake）",
+    responses={**ERRORS, 202: {"model": CaseView, "description": "已登记，办案引擎尚在处理，稍后查询"}},
+)
 async def create_case(intake: CaseIntake, user: CurrentUser, b: BackendDep, response: Response) -> CaseView:
     if user.role not in (Role.INSPECTOR, Role.SUPERVISOR):
         raise ApiError(ErrorCode.ROLE_NOT_ALLOWED)
@@ -87,7 +95,7 @@ async def _wait_registered(handle: WorkflowHandle[Any, Any]) -> CaseState:
         delay = min(delay * 2, 0.5)
 
 
-@router.get("/cases", response_model=CaseList, summary="案件列表")
+@router.get("/cases", response_model=CaseList, summary="案件列表", responses=ERRORS)
 async def list_cases(
     user: CurrentUser,
     session: Session,
@@ -114,7 +122,7 @@ async def list_cases(
     return CaseList(items=[case_view(s, d) for s in states], total=total, limit=limit, offset=offset)
 
 
-@router.get("/cases/{case_id}", response_model=CaseView, summary="案件详情")
+@router.get("/cases/{case_id}", response_model=CaseView, summary="案件详情", responses=ERRORS)
 async def get_case(case_id: str, user: CurrentUser, session: Session) -> CaseView:
     return case_view(await visible_case(session, user, case_id), today())
 
@@ -130,8 +138,11 @@ _ACTION_BODIES = {a.value: {"$ref": f"#/components/schemas/{m.__name__}"} for a,
         "requestBody": {
             "content": {"application/json": {"schema": {"oneOf": list(_ACTION_BODIES.values())}}},
             "required": False,
+            "description": "请求体随操作而定：accept→AcceptBody, reject→RejectBody, record_finding→RecordFindingBody, "
+            "issue_order→IssueOrderBody, record_payment→RecordPaymentBody, close→CloseBody",
         }
     },
+    responses=ERRORS,
 )
 async def act(
     case_id: str,
@@ -139,7 +150,7 @@ async def act(
     user: CurrentUser,
     session: Session,
     b: BackendDep,
-    body: Annotated[dict[str, Any] | None, Body()] = None,
+    request: Request,
 ) -> CaseView:
     try:
         act_on = Action(action)
@@ -147,8 +158,13 @@ async def act(
         raise ApiError(ErrorCode.UNKNOWN_ACTION) from None
     state = await visible_case(session, user, case_id)
     await session.close()  # no connection held while the workflow works
+    raw = await request.body()
     try:
-        parsed = BODY_MODELS[act_on].model_validate(body or {})
+        body = json.loads(raw) if raw.strip() else {}
+    except ValueError:
+        raise invalid([{"loc": ("body",), "type": "json_invalid"}]) from None
+    try:
+        parsed = BODY_MODELS[act_on].model_validate(body)
     except ValidationError as exc:
         raise invalid(exc.errors()) from None
     if isinstance(parsed, RecordPaymentBody):
@@ -190,14 +206,14 @@ def _refusal(exc: WorkflowUpdateFailedError) -> ApiError:
     return ApiError(ErrorCode.INTERNAL)
 
 
-@router.get("/cases/{case_id}/history", response_model=list[HistoryEntry], summary="案件全部历史")
+@router.get("/cases/{case_id}/history", response_model=list[HistoryEntry], summary="案件全部历史", responses=ERRORS)
 async def case_history(case_id: str, user: CurrentUser, session: Session) -> list[HistoryEntry]:
     await visible_case(session, user, case_id)
     rows = await store.history(session, case_id)
     return [HistoryEntry(**{**r, "at": to_shanghai(r["at"])}) for r in rows]
 
 
-@router.get("/cases/{case_id}/notices", response_model=list[NoticeView], summary="案件文书")
+@router.get("/cases/{case_id}/notices", response_model=list[NoticeView], summary="案件文书", responses=ERRORS)
 async def case_notices(case_id: str, user: CurrentUser, session: Session) -> list[NoticeView]:
     await visible_case(session, user, case_id)
     rows = await store.case_notices(session, case_id)

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 from api.deps import BackendDep, CurrentUser, Session
-from api.errors import ApiError
+from api.errors import ERROR_RESPONSES, ApiError
 from db import cases as store
 from models.errors import ErrorCode
 
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/v1", tags=["notices"])
 @router.get(
     "/notices/{notice_id}.pdf",
     response_class=FileResponse,
-    responses={200: {"content": {"application/pdf": {}}}},
+    responses={**ERROR_RESPONSES, 200: {"content": {"application/pdf": {}}}},
     summary="下载文书 PDF",
 )
 async def notice_pdf(notice_id: str, user: CurrentUser, session: Session, b: BackendDep) -> FileResponse:

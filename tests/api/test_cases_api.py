@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from openapi_spec_validator import validate
 
 from tests.api.conftest import Api
 from tests.builders import intake_body, make_id, make_uscc
@@ -166,7 +167,13 @@ async def test_bad_action_bodies(api: Api) -> None:
 
 async def test_openapi_and_health(api: Api) -> None:
     doc = (await api.http.get("/openapi.json")).json()
+    validate(doc)  # a valid OpenAPI 3 document with no dangling $ref
     assert "/api/v1/cases/{case_id}/actions/{action}" in doc["paths"]
+    for body in ("AcceptBody", "RejectBody", "RecordFindingBody", "IssueOrderBody", "RecordPaymentBody", "CloseBody"):
+        assert body in doc["components"]["schemas"]
+    assert doc["paths"]["/api/v1/cases"]["post"]["responses"]["422"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorResponse"
+    }
     assert "/api/v1/notices/{notice_id}.pdf" in doc["paths"]
     r = await api.http.get("/api/v1/health")
     checks = r.json()["checks"]
