@@ -156,3 +156,8 @@ async def case_notices(session: AsyncSession, case_id: str) -> list[dict[str, An
 async def get_notice(session: AsyncSession, notice_id: str) -> dict[str, Any] | None:
     row = (await session.execute(select(notices).where(notices.c.notice_id == notice_id))).first()
     return None if row is None else dict(row._mapping)
+
+
+async def open_states(session: AsyncSession) -> list[CaseState]:
+    rows = await session.scalars(select(cases.c.state).where(cases.c.stage.not_in(["closed", "rejected"])))
+    return [CaseState.model_validate(r) for r in rows]

@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     cal_sub = cal.add_subparsers(dest="calendar_command", required=True)
     load = cal_sub.add_parser("load", help="载入某年的国务院节假日安排（JSON 文件）")
     load.add_argument("file", type=Path)
+    load.add_argument(
+        "--no-recount", action="store_true", help="只载入，不通知在办案件重新计算暂定期限（例如 Temporal 尚未部署）"
+    )
     return p
 
 
@@ -62,11 +65,13 @@ async def _user_create(settings: Settings, name: str, role: Role, regions: list[
         await engine.dispose()
 
 
-async def _calendar_load(settings: Settings, file: Path) -> str:
+async def _calendar_load(settings: Settings, file: Path, recount: bool = True) -> str:
     from datetime import UTC, datetime
 
     from db.calendar import store_schedule
     from db.session import make_engine, make_session_factory
+    from qingling.recount import signal_provisional_cases
+    from qingling.temporal import connect
     from rules.calendar import CalendarFileError, parse_schedule
 
     try:
@@ -76,14 +81,27 @@ async def _calendar_load(settings: Settings, file: Path) -> str:
     except CalendarFileError as exc:
         raise SystemExit(f"错误：日历文件有误：{exc}") from None
     engine = make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
     try:
-        async with make_session_factory(engine).begin() as session:
+        async with sessions.begin() as session:
             await store_schedule(session, schedule, datetime.now(UTC))
+        days_off, workdays = len(schedule.holidays), len(schedule.workdays)
+        report = f"已载入 {schedule.year} 年节假日安排：休息日 {days_off} 天，调休上班 {workdays} 天"
+        if not recount:
+            return report + "；未通知在办案件重新计算期限（--no-recount）"
+        try:
+            client = await connect(settings)
+        except Exception:
+            return (
+                report + "\n警告：无法连接 Temporal，在办案件的暂定期限未重新计算；请在 Temporal 可用时再次运行本命令"
+            )
+        signalled, failed = await signal_provisional_cases(client, sessions)
+        report += f"；已通知 {signalled} 个含暂定期限的在办案件重新计算"
+        if failed:
+            report += f"\n警告：{failed} 个案件通知失败，请再次运行本命令"
+        return report
     finally:
         await engine.dispose()
-    return (
-        f"已载入 {schedule.year} 年节假日安排：休息日 {len(schedule.holidays)} 天，调休上班 {len(schedule.workdays)} 天"
-    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -122,7 +140,7 @@ def main(argv: list[str] | None = None) -> None:
                 raise SystemExit("错误：监察员和负责人至少需要一个 --region")
             print(asyncio.run(_user_create(settings, args.name, Role(args.role), regions)))
         elif args.command == "calendar":
-            print(asyncio.run(_calendar_load(settings, args.file)), file=sys.stderr)
+            print(asyncio.run(_calendar_load(settings, args.file, not args.no_recount)), file=sys.stderr)
     except SystemExit as exc:
         if isinstance(exc.code, str):
             print(exc.code, file=sys.stderr)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
@@ -47,6 +47,7 @@ with workflow.unsafe.imports_passed_through():
         DeadlineKind,
         DeadlineStatus,
         NoticeRef,
+        Role,
         Stage,
         WorkerState,
     )
@@ -59,6 +60,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.options import ACTIVITY_TIMEOUT, RETRY
 
 WORKFLOW_NAME = "ArrearsCase"
+SYSTEM = Actor(user_id="system", name="清零引擎", role=Role.ADMIN)
 
 
 class CaseStart(BaseModel):
@@ -109,7 +111,7 @@ class ArrearsCase:
     @workflow.run
     async def run(self, start: CaseStart) -> CaseState:
         async with self._lock:
-            acceptance = await self._deadline(DeadlineKind.ACCEPTANCE, self._case.received_at)
+            acceptance = await self._deadline(DeadlineKind.ACCEPTANCE, shanghai_date(self._case.received_at))
             self._case = self._case.model_copy(update={"deadlines": [acceptance], "registered": True})
             await self._record("intake", start.created_by, None, {"worker_count": len(self._case.workers)})
         await workflow.wait_condition(lambda: self._case.stage in TERMINAL_STAGES and workflow.all_handlers_finished())
@@ -136,7 +138,7 @@ class ArrearsCase:
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=RETRY,
             )
-            investigation = await self._deadline(DeadlineKind.INVESTIGATION, now)
+            investigation = await self._deadline(DeadlineKind.INVESTIGATION, shanghai_date(now))
             deadlines = [*mark_met(self._case.deadlines, DeadlineKind.ACCEPTANCE), investigation]
             self._case = self._case.model_copy(
                 update={
@@ -254,6 +256,30 @@ class ArrearsCase:
     def _validate_close(self, inp: ActionInput[CloseBody]) -> None:
         self._check(Action.CLOSE, inp)
 
+    # --- the engine's own work ------------------------------------------------------------------
+
+    @workflow.signal
+    async def calendar_loaded(self) -> None:
+        """A holiday schedule was loaded: recount deadlines that were provisional (weekends only)."""
+        await workflow.wait_condition(lambda: self._case.registered)
+        async with self._lock:
+            if self._case.stage in TERMINAL_STAGES:
+                return
+            self._stage_before = self._case.stage.value
+            deadlines: list[Deadline] = []
+            changed: list[dict[str, str]] = []
+            for d in self._case.deadlines:
+                if d.provisional and d.status == DeadlineStatus.PENDING and d.working_days:
+                    fresh = await self._deadline(d.kind, d.start)
+                    fresh = fresh.model_copy(update={"status": d.status})
+                    if fresh.due != d.due or not fresh.provisional:
+                        changed.append({"kind": d.kind.value, "from": d.due.isoformat(), "to": fresh.due.isoformat()})
+                    d = fresh
+                deadlines.append(d)
+            if changed:
+                self._case = self._case.model_copy(update={"deadlines": deadlines})
+                await self._record("deadlines_recomputed", SYSTEM, None, {"deadlines": changed})
+
     # --- the pieces every action shares ----------------------------------------------------------
 
     def _check(self, action: Action, inp: ActionInput[Any]) -> None:
@@ -293,10 +319,10 @@ class ArrearsCase:
                 update={"deadlines": mark_met(self._case.deadlines, DeadlineKind.PAYMENT_ORDER)}
             )
 
-    async def _deadline(self, kind: DeadlineKind, moment: datetime) -> Deadline:
+    async def _deadline(self, kind: DeadlineKind, start: date) -> Deadline:
         deadline: Deadline = await workflow.execute_activity(
             COMPUTE_DEADLINE,
-            ComputeDeadlineInput(kind=kind, start=shanghai_date(moment)),
+            ComputeDeadlineInput(kind=kind, start=start),
             result_type=Deadline,
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=RETRY,

@@ -18,6 +18,7 @@ from db.calendar import store_schedule
 from models.activities import ComputeDeadlineInput
 from models.case import DeadlineKind
 from rules.calendar import parse_schedule
+from tests.pg import free_port
 
 FICTITIOUS_2027 = {
     "year": 2027,
@@ -60,7 +61,11 @@ async def test_unsupported_kind_is_an_error(sessions: async_sessionmaker[AsyncSe
 
 
 def qingling(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QINGLING_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'q.db'}"}
+    env = {
+        **os.environ,
+        "QINGLING_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'q.db'}",
+        "QINGLING_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",  # nothing listens there
+    }
     exe = str(Path(sys.executable).parent / "qingling")
     return subprocess.run([exe, *args], env=env, capture_output=True, text=True, timeout=120)
 
@@ -71,7 +76,9 @@ def test_cli_calendar_load_and_user_create(tmp_path: Path) -> None:
     good.write_text(json.dumps(FICTITIOUS_2027, ensure_ascii=False), encoding="utf-8")
     done = qingling(tmp_path, "calendar", "load", str(good))
     assert done.returncode == 0, done.stderr
-    assert "2027" in done.stderr
+    assert "2027" in done.stderr and "无法连接 Temporal" in done.stderr  # loaded, and says what it could not do
+    quiet = qingling(tmp_path, "calendar", "load", "--no-recount", str(good))
+    assert quiet.returncode == 0 and "--no-recount" in quiet.stderr
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({**FICTITIOUS_2027, "workdays": ["2027-01-06"]}), encoding="utf-8")
     refused = qingling(tmp_path, "calendar", "load", str(bad))

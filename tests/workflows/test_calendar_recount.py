@@ -1,0 +1,70 @@
+"""Loading a holiday schedule recounts an open case's provisional deadlines, once, in its history."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.testing import WorkflowEnvironment
+
+from db.calendar import store_schedule
+from db.tables import case_events
+from models.case import CaseState, DeadlineKind
+from qingling.recount import signal_provisional_cases
+from qingling.settings import Settings
+from rules.calendar import parse_schedule
+from tests.builders import intake_body
+from tests.harness import running_worker, start_case
+from tests.workflows.test_case_workflow import registered
+from tests.workflows.test_record_histories import HISTORIES
+from workflows.case import ArrearsCase
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+FICTITIOUS_2027 = {
+    "year": 2027,
+    "source": "测试用虚构安排（非官方）",
+    "holidays": [{"name": "元旦", "dates": ["2027-01-01"]}],
+    "workdays": [],
+}
+
+
+async def test_provisional_deadline_recounted_after_load(
+    time_skipping_env: WorkflowEnvironment, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    client = time_skipping_env.client
+    async with running_worker(client, settings, sessions):
+        # received 2026-12-28: 5 working days run into 2027, which chinesecalendar does not know
+        handle = await start_case(client, settings, intake_body(received_at="2026-12-28T10:00:00+08:00"))
+        before = (await registered(handle)).deadline(DeadlineKind.ACCEPTANCE)
+        assert before is not None and before.provisional and before.due == date(2027, 1, 4)
+
+        assert await signal_provisional_cases(client, sessions) == (1, 0)
+        await asyncio.sleep(0.5)
+        unchanged: CaseState = await handle.query(ArrearsCase.state)
+        assert unchanged.last_seq == 1  # nothing known yet: no new history row
+
+        async with sessions.begin() as s:
+            await store_schedule(s, parse_schedule(FICTITIOUS_2027), datetime.now(UTC))
+        assert await signal_provisional_cases(client, sessions) == (1, 0)
+        for _ in range(100):
+            state: CaseState = await handle.query(ArrearsCase.state)
+            if state.last_seq == 2:
+                break
+            await asyncio.sleep(0.05)
+        after = state.deadline(DeadlineKind.ACCEPTANCE)
+        assert after is not None and not after.provisional and after.due == date(2027, 1, 5)
+
+        assert await signal_provisional_cases(client, sessions) == (0, 0)  # nothing provisional any more
+        async with sessions() as s:
+            kinds = (await s.scalars(select(case_events.c.kind).order_by(case_events.c.seq))).all()
+        assert kinds == ["intake", "deadlines_recomputed"]
+        await handle.terminate()
+        history = await handle.fetch_history()
+    if os.environ.get("QINGLING_RECORD_HISTORIES") == "1":
+        (HISTORIES / "v1_calendar_recount.json").write_text(json.dumps(json.loads(history.to_json()), indent=1))
