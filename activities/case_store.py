@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
-from db.cases import EventRow, append_event, event_exists, is_unique_violation, save_case
+from db.cases import append_event, event_exists, is_unique_violation, save_case
 from db.sequences import next_value
 from db.tables import cases
 from models.activities import ASSIGN_CASE_NUMBER, RECORD_EVENT, AssignCaseNumberInput, RecordEventInput
@@ -28,24 +28,13 @@ class CaseStore:
     async def record_event(self, inp: RecordEventInput) -> None:
         """Write the projection and one history row in one transaction; a retry writes nothing twice."""
         ev, case = inp.event, inp.case
-        row = EventRow(
-            case_id=case.case_id,
-            seq=ev.seq,
-            at=ev.at,
-            kind=ev.kind,
-            actor=ev.actor,
-            actor_role=ev.actor_role,
-            stage_before=ev.stage_before,
-            stage_after=ev.stage_after,
-            data=ev.data,
-        )
         try:
             async with self._sessions.begin() as session:
                 if await event_exists(session, case.case_id, ev.seq):
                     log.info("event already recorded case=%s seq=%d", case.case_id, ev.seq)
                     return
                 await save_case(session, case, ev.at)
-                await append_event(session, row)
+                await append_event(session, case.case_id, ev)
         except IntegrityError as exc:
             if not is_unique_violation(exc):
                 raise

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from models.activities import CaseEvent
 from models.case import CaseState, DeadlineKind, DeadlineStatus, Party, Project
 from models.clock import to_shanghai
 from models.money import Balance
@@ -110,15 +111,8 @@ def case_view(case: CaseState, today: date) -> CaseView:
     )
 
 
-class HistoryEntry(BaseModel):
-    seq: int
-    at: datetime
-    kind: str
-    actor: str
-    actor_role: str
-    stage_before: str | None
-    stage_after: str
-    data: dict[str, Any]
+HistoryEntry = CaseEvent
+"""A history row as the API shows it: the same fields the workflow recorded."""
 
 
 class NoticeView(BaseModel):

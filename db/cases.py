@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.tables import case_events, cases, notices
+from models.activities import CaseEvent
 from models.case import CaseState, DeadlineStatus
 
 
@@ -54,19 +55,6 @@ async def save_case(session: AsyncSession, state: CaseState, updated_at: datetim
         await session.execute(cases.update().where(cases.c.case_id == state.case_id).values(**_row(state, updated_at)))
 
 
-@dataclass(frozen=True)
-class EventRow:
-    case_id: str
-    seq: int
-    at: datetime
-    kind: str
-    actor: str
-    actor_role: str
-    stage_before: str | None
-    stage_after: str
-    data: dict[str, Any]
-
-
 async def event_exists(session: AsyncSession, case_id: str, seq: int) -> bool:
     found = await session.scalar(
         select(case_events.c.id).where(case_events.c.case_id == case_id, case_events.c.seq == seq)
@@ -74,8 +62,8 @@ async def event_exists(session: AsyncSession, case_id: str, seq: int) -> bool:
     return found is not None
 
 
-async def append_event(session: AsyncSession, event: EventRow) -> None:
-    await session.execute(case_events.insert().values(**event.__dict__))
+async def append_event(session: AsyncSession, case_id: str, event: CaseEvent) -> None:
+    await session.execute(case_events.insert().values(case_id=case_id, **event.model_dump()))
 
 
 def is_unique_violation(exc: IntegrityError) -> bool:
