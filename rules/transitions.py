@@ -12,8 +12,10 @@ from decimal import Decimal
 
 from models.actions import (
     Action,
+    Body,
     CloseBody,
     CloseReason,
+    IssueOrderBody,
     RecordFindingBody,
     RecordPaymentBody,
 )
@@ -92,6 +94,19 @@ def check_payment(case: CaseState, body: RecordPaymentBody) -> None:
 def check_close(case: CaseState, body: CloseBody) -> None:
     if case.outstanding > ZERO and body.reason not in MAY_CLOSE_WITH_OUTSTANDING:
         raise Refusal(ErrorCode.OUTSTANDING_NOT_ZERO)
+
+
+def check(case: CaseState, action: Action, role: Role, body: Body, today: date) -> None:
+    """Every rule an action must pass, in one call: the stage and role, then the body against the case."""
+    check_action(case.stage, action, role)
+    if isinstance(body, RecordFindingBody):
+        check_finding(case, body)
+    elif isinstance(body, IssueOrderBody):
+        check_order(case, body.due_date, today)
+    elif isinstance(body, RecordPaymentBody):
+        check_payment(case, body)
+    elif isinstance(body, CloseBody):
+        check_close(case, body)
 
 
 def apply_finding(case: CaseState, body: RecordFindingBody) -> CaseState:

@@ -284,18 +284,8 @@ class ArrearsCase:
 
     def _check(self, action: Action, inp: ActionInput[Any]) -> None:
         """The same rules for the validator (before history) and the handler (under the lock)."""
-        case = self._case
         try:
-            transitions.check_action(case.stage, action, inp.actor.role)
-            body = inp.body
-            if isinstance(body, RecordFindingBody):
-                transitions.check_finding(case, body)
-            elif isinstance(body, IssueOrderBody):
-                transitions.check_order(case, body.due_date, shanghai_date(workflow.now()))
-            elif isinstance(body, RecordPaymentBody):
-                transitions.check_payment(case, body)
-            elif isinstance(body, CloseBody):
-                transitions.check_close(case, body)
+            transitions.check(self._case, action, inp.actor.role, inp.body, shanghai_date(workflow.now()))
         except Refusal as exc:
             raise refused(exc) from None
 
