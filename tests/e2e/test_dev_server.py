@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -115,13 +117,25 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                 proc.kill()
 
 
+async def wait_for_notice(db: Path, kind: str, timeout: float = 60) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            if conn.execute("SELECT count(*) FROM notices WHERE kind = ?", (kind,)).fetchone()[0]:
+                return
+        await asyncio.sleep(0.005)
+    raise TimeoutError(f"no {kind} notice")
+
+
 async def wait_healthy(http: httpx.AsyncClient, timeout: float = 60) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         r = await http.get("/api/v1/health")
         if r.status_code == 200:
             return
-        await asyncio.sleep(0.3)
+        # The moment the order's notice is committed, the worker dies: the workflow has not yet seen
+        # that activity complete, so the new worker must find the notice instead of issuing another.
+        await wait_for_notice(stack.tmp / "qingling.db", "payment_order")
     raise TimeoutError(f"never healthy: {r.text}")
 
 
@@ -153,7 +167,7 @@ async def test_case_survives_a_killed_worker(stack: Stack) -> None:
         )
 
         # Kill the worker while the order is being issued: the update must still complete, once.
-        due = __import__("datetime").datetime.now(SHANGHAI).date() + __import__("datetime").timedelta(days=7)
+        due = datetime.now(SHANGHAI).date() + timedelta(days=7)
         pending = asyncio.create_task(
             http.post(
                 f"/api/v1/cases/{cid}/actions/issue_order",
@@ -161,7 +175,9 @@ async def test_case_survives_a_killed_worker(stack: Stack) -> None:
                 headers=headers(stack, "inspector"),
             )
         )
-        await asyncio.sleep(0.3)
+        # The moment the order's notice is committed, the worker dies: the workflow has not yet seen
+        # that activity complete, so the new worker must find the notice instead of issuing another.
+        await wait_for_notice(stack.tmp / "qingling.db", "payment_order")
         stack.procs["worker1"].send_signal(signal.SIGKILL)
         stack.procs["worker1"].wait(timeout=10)
         stack.start_worker("worker2")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -31,7 +32,7 @@ async def registered(handle: Any) -> CaseState:
         state: CaseState = await handle.query(ArrearsCase.state)
         if state.registered:
             return state
-        await __import__("asyncio").sleep(0.05)
+        await asyncio.sleep(0.05)
     raise AssertionError("case never registered")
 
 
