@@ -60,8 +60,9 @@ async def test_record_rejected_history(
         handle = await start_case(client, settings, intake_body(workers=1))
         await registered(handle)
         await act(handle, Action.REJECT, {"reason": "不属于本机关管辖"})
-        await handle.result()
+        final = await handle.result()
         history = await handle.fetch_history()
+    assert final.stage == "rejected" and [n.kind for n in final.notices] == ["rejection"]
     if os.environ.get("QINGLING_RECORD_HISTORIES") == "1":
         HISTORIES.mkdir(exist_ok=True)
         (HISTORIES / "v1_rejected.json").write_text(json.dumps(json.loads(history.to_json()), indent=1))
