@@ -9,6 +9,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from models.clock import shanghai_date
 from models.identity import USCC, Phone, RegionCode, ResidentId
 from models.money import ZERO, Amount, Balance
 
@@ -123,7 +124,7 @@ class CaseIntake(Strict):
         errors: list[tuple[tuple[str | int, ...], str]] = []
         if self.received_at > now + timedelta(minutes=5):
             errors.append((("received_at",), "收到投诉的时间不能晚于当前时间"))
-        today = now.date()
+        today = shanghai_date(now)
         for i, worker in enumerate(self.workers):
             if worker.owed_to > today:
                 errors.append((("workers", i, "owed_to"), "欠薪截止日期不能晚于今天"))

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from models.case import CaseState
+from models.clock import shanghai_date
 from models.identity import mask_id
 from models.notices import NOTICE_TITLES, Bureau, NoticeContext, NoticeKind, NoticeWorkerLine
 from notices.amounts import format_yuan, zh_date
@@ -32,7 +33,7 @@ def _facts(case: CaseState, subject: str | None = None) -> str:
 
 
 def _received(case: CaseState) -> str:
-    return zh_date(case.received_at.date())
+    return zh_date(shanghai_date(case.received_at))
 
 
 def _acceptance(case: CaseState) -> list[str]:

@@ -52,3 +52,13 @@ def test_future_dates_found_at_the_edge() -> None:
     body["workers"][0]["owed_to"] = "2026-11-30"
     errors = CaseIntake.model_validate(body).dated_errors(NOW)
     assert [loc for loc, _ in errors] == [("received_at",), ("workers", 0, "owed_to")]
+
+
+def test_today_is_the_shanghai_date() -> None:
+    """At 01:00 in Shanghai it is still yesterday in UTC; a wage period ending today is not future."""
+    late_evening_utc = datetime(2026, 11, 22, 17, 0, tzinfo=UTC)  # 2026-11-23 01:00 +08:00
+    body = intake_body()
+    body["workers"][0]["owed_to"] = "2026-11-23"
+    assert CaseIntake.model_validate(body).dated_errors(late_evening_utc) == []
+    body["workers"][0]["owed_to"] = "2026-11-24"
+    assert len(CaseIntake.model_validate(body).dated_errors(late_evening_utc)) == 1
