@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import uuid
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import ValidationError
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.deps import BackendDep, CurrentUser, Session, now, today
@@ -52,7 +54,19 @@ async def visible_case(session: Session, user: User, case_id: str) -> CaseState:
     summary="登记投诉（intake）",
     responses={**ERRORS, 202: {"model": CaseView, "description": "已登记，办案引擎尚在处理，稍后查询"}},
 )
-async def create_case(intake: CaseIntake, user: CurrentUser, b: BackendDep, response: Response) -> CaseView:
+async def create_case(
+    intake: CaseIntake,
+    user: CurrentUser,
+    b: BackendDep,
+    response: Response,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            max_length=100,
+            description="同一次登记重复提交（如网络重试）时带相同的键，只会生成一个案件，返回已有案件（200）",
+        ),
+    ] = None,
+) -> CaseView:
     if user.role not in (Role.INSPECTOR, Role.SUPERVISOR):
         raise ApiError(ErrorCode.ROLE_NOT_ALLOWED)
     if not user.covers(intake.region_code):
@@ -60,12 +74,21 @@ async def create_case(intake: CaseIntake, user: CurrentUser, b: BackendDep, resp
     dated = intake.dated_errors(now())
     if dated:
         raise invalid([{"loc": loc, "type": "value_error", "ctx": {"error": msg}} for loc, msg in dated])
-    case_id = f"QL{to_shanghai(now()):%Y%m%d}-{uuid.uuid4().hex[:8].upper()}"
+    case_id = new_case_id(user.user_id, idempotency_key)
     start = CaseStart(case_id=case_id, intake=intake, created_by=actor(user))
     try:
         handle = await b.client.start_workflow(
-            ArrearsCase.run, start, id=case_workflow_id(case_id), task_queue=b.settings.task_queue
+            ArrearsCase.run,
+            start,
+            id=case_workflow_id(case_id),
+            task_queue=b.settings.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         )
+    except WorkflowAlreadyStartedError:
+        if idempotency_key is None:  # a random id collided: refuse rather than show another case
+            raise ApiError(ErrorCode.INTERNAL) from None
+        response.status_code = 200  # the same submission again: the case it already made
+        handle = b.client.get_workflow_handle(case_workflow_id(case_id))
     except RPCError as exc:
         log.error("could not start case workflow: %s", exc.status)
         raise ApiError(ErrorCode.BACKEND_UNAVAILABLE) from None
@@ -73,6 +96,15 @@ async def create_case(intake: CaseIntake, user: CurrentUser, b: BackendDep, resp
     if not state.registered:
         response.status_code = 202
     return case_view(state, today())
+
+
+def new_case_id(user_id: str, idempotency_key: str | None) -> str:
+    """Random, or derived from the caller's idempotency key so a retried submission finds its case."""
+    if idempotency_key is None:
+        suffix = uuid.uuid4().hex[:16]
+    else:
+        suffix = hashlib.sha256(f"{user_id}\n{idempotency_key}".encode()).hexdigest()[:16]
+    return f"QL-{suffix.upper()}"
 
 
 async def _wait_registered(handle: WorkflowHandle[Any, Any]) -> CaseState:

@@ -179,3 +179,14 @@ async def test_openapi_and_health(api: Api) -> None:
     checks = r.json()["checks"]
     # The time-skipping test server cannot describe task queues, so "worker" is proven in tests/e2e.
     assert checks["database"] is True and checks["temporal"] is True, r.text
+
+
+async def test_idempotency_key_makes_one_case(api: Api) -> None:
+    headers = {**api.auth("inspector"), "Idempotency-Key": "hotline-20261120-0001"}
+    first = await api.http.post("/api/v1/cases", json=intake_body(), headers=headers)
+    again = await api.http.post("/api/v1/cases", json=intake_body(), headers=headers)
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json()["case_id"] == first.json()["case_id"]
+    other = await api.http.post("/api/v1/cases", json=intake_body(), headers=api.auth("inspector"))
+    assert other.status_code == 201 and other.json()["case_id"] != first.json()["case_id"]
+    assert (await api.http.get("/api/v1/cases", headers=api.auth("inspector"))).json()["total"] == 2
