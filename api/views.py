@@ -8,20 +8,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from models.activities import CaseEvent
-from models.case import CaseState, DeadlineKind, DeadlineStatus, Party, Project
+from models.case import CaseState, Deadline, Party, Project
 from models.clock import to_shanghai
 from models.money import Balance
 from rules.deadlines import effective_status
-
-
-class DeadlineView(BaseModel):
-    kind: DeadlineKind
-    start: date
-    due: date
-    status: DeadlineStatus
-    working_days: int | None
-    provisional: bool
-    basis: str
 
 
 class WorkerView(BaseModel):
@@ -46,7 +36,7 @@ class CaseView(BaseModel):
     owed_total: Balance
     paid_total: Balance
     outstanding: Balance
-    deadlines: list[DeadlineView]
+    deadlines: list[Deadline]
     escalations: list[dict[str, Any]]
     blacklist: dict[str, Any] | None
     referral: dict[str, Any] | None
@@ -78,18 +68,7 @@ def case_view(case: CaseState, today: date) -> CaseView:
         owed_total=case.owed_total,
         paid_total=case.paid_total,
         outstanding=case.outstanding,
-        deadlines=[
-            DeadlineView(
-                kind=d.kind,
-                start=d.start,
-                due=d.due,
-                status=effective_status(d, today),
-                working_days=d.working_days,
-                provisional=d.provisional,
-                basis=d.basis,
-            )
-            for d in case.deadlines
-        ],
+        deadlines=[d.model_copy(update={"status": effective_status(d, today)}) for d in case.deadlines],
         escalations=[],
         blacklist=None,
         referral=None,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
+
+from models.clock import SHANGHAI
 
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -26,7 +28,8 @@ def make_id(serial: int = 1, region: str = "140105", born: date = date(1985, 3, 
 
 def intake_body(workers: int = 2, region: str = "140105", **overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "received_at": "2026-11-20T10:00:00+08:00",
+        # two hours ago, so no deadline of a fresh case has passed whatever day the tests run
+        "received_at": (datetime.now(SHANGHAI) - timedelta(hours=2)).isoformat(timespec="seconds"),
         "channel": "hotline",
         "region_code": region,
         "employer": {
@@ -57,3 +60,12 @@ def intake_body(workers: int = 2, region: str = "140105", **overrides: Any) -> d
     }
     body.update(overrides)
     return body
+
+
+# A year no release of chinesecalendar will know; the schedule is fictitious (测试用，非官方).
+FICTITIOUS_2099 = {
+    "year": 2099,
+    "source": "测试用虚构安排（非官方）",
+    "holidays": [{"name": "元旦", "dates": ["2099-01-01"]}],
+    "workdays": [],
+}

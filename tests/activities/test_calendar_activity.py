@@ -18,14 +18,8 @@ from db.calendar import store_schedule
 from models.activities import ComputeDeadlineInput
 from models.case import DeadlineKind
 from rules.calendar import parse_schedule
+from tests.builders import FICTITIOUS_2099
 from tests.pg import free_port
-
-FICTITIOUS_2027 = {
-    "year": 2027,
-    "source": "测试用虚构安排（非官方）",
-    "holidays": [{"name": "元旦", "dates": ["2027-01-01"]}],
-    "workdays": [],
-}
 
 
 async def test_loaded_year_makes_deadline_final(
@@ -33,23 +27,23 @@ async def test_loaded_year_makes_deadline_final(
 ) -> None:
     calendar = CalendarActivities(sessions)
     env = ActivityEnvironment()
-    inp = ComputeDeadlineInput(kind=DeadlineKind.ACCEPTANCE, start=date(2026, 12, 28))
+    inp = ComputeDeadlineInput(kind=DeadlineKind.ACCEPTANCE, start=date(2098, 12, 31))  # a Wednesday
     provisional = await env.run(calendar.compute_deadline, inp)
-    assert provisional.provisional and provisional.due == date(2027, 1, 4)
+    assert provisional.provisional and provisional.due == date(2099, 1, 7)  # Jan 1, 2, 5, 6, 7
     assert "provisional" in caplog.text and "calendar load" in caplog.text
 
     async with sessions.begin() as s:
-        await store_schedule(s, parse_schedule(FICTITIOUS_2027), datetime.now(UTC))
+        await store_schedule(s, parse_schedule(FICTITIOUS_2099), datetime.now(UTC))
     final = await env.run(calendar.compute_deadline, inp)
-    assert not final.provisional and final.due == date(2027, 1, 5)  # Jan 1 is now a day off
+    assert not final.provisional and final.due == date(2099, 1, 8)  # Jan 1 is now a day off
 
     async with sessions.begin() as s:  # loading the same year again replaces it
         await store_schedule(
             s,
-            parse_schedule({**FICTITIOUS_2027, "holidays": [{"name": "x", "dates": ["2027-01-05"]}]}),
+            parse_schedule({**FICTITIOUS_2099, "holidays": [{"name": "x", "dates": ["2099-01-07", "2099-01-08"]}]}),
             datetime.now(UTC),
         )
-    assert (await env.run(calendar.compute_deadline, inp)).due == date(2027, 1, 4)  # Jan 1 worked, Jan 5 off
+    assert (await env.run(calendar.compute_deadline, inp)).due == date(2099, 1, 9)  # Jan 1 worked, 7–8 off
 
 
 async def test_unsupported_kind_is_an_error(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -72,15 +66,15 @@ def qingling(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_cli_calendar_load_and_user_create(tmp_path: Path) -> None:
     assert qingling(tmp_path, "db", "upgrade").returncode == 0
-    good = tmp_path / "2027.json"
-    good.write_text(json.dumps(FICTITIOUS_2027, ensure_ascii=False), encoding="utf-8")
+    good = tmp_path / "2099.json"
+    good.write_text(json.dumps(FICTITIOUS_2099, ensure_ascii=False), encoding="utf-8")
     done = qingling(tmp_path, "calendar", "load", str(good))
     assert done.returncode == 0, done.stderr
-    assert "2027" in done.stderr and "无法连接 Temporal" in done.stderr  # loaded, and says what it could not do
+    assert "2099" in done.stderr and "无法连接 Temporal" in done.stderr  # loaded, and says what it could not do
     quiet = qingling(tmp_path, "calendar", "load", "--no-recount", str(good))
     assert quiet.returncode == 0 and "--no-recount" in quiet.stderr
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({**FICTITIOUS_2027, "workdays": ["2027-01-06"]}), encoding="utf-8")
+    bad.write_text(json.dumps({**FICTITIOUS_2099, "workdays": ["2099-01-06"]}), encoding="utf-8")
     refused = qingling(tmp_path, "calendar", "load", str(bad))
     assert refused.returncode == 2 and "周六或周日" in refused.stderr
 

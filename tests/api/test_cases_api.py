@@ -190,3 +190,17 @@ async def test_idempotency_key_makes_one_case(api: Api) -> None:
     other = await api.http.post("/api/v1/cases", json=intake_body(), headers=api.auth("inspector"))
     assert other.status_code == 201 and other.json()["case_id"] != first.json()["case_id"]
     assert (await api.http.get("/api/v1/cases", headers=api.auth("inspector"))).json()["total"] == 2
+
+
+async def test_overdue_is_shown_and_filtered(api: Api) -> None:
+    late = await create(api, intake_body(received_at="2026-09-01T10:00:00+08:00"))
+    await create(api)  # received two hours ago: its acceptance deadline has not passed
+    acceptance = late["deadlines"][0]
+    assert acceptance["kind"] == "acceptance" and acceptance["due"] == "2026-09-08"
+    assert acceptance["status"] == "overdue"
+    listed = (await api.http.get("/api/v1/cases?overdue=true", headers=api.auth("inspector"))).json()
+    assert [c["case_id"] for c in listed["items"]] == [late["case_id"]]
+    accepted = (await action(api, late["case_id"], "accept", {})).json()
+    assert accepted["deadlines"][0]["status"] == "met"  # late, but met: no longer overdue
+    listed = (await api.http.get("/api/v1/cases?overdue=true", headers=api.auth("inspector"))).json()
+    assert listed["total"] == 0

@@ -18,7 +18,7 @@ from models.case import CaseState, DeadlineKind
 from qingling.recount import signal_provisional_cases
 from qingling.settings import Settings
 from rules.calendar import parse_schedule
-from tests.builders import intake_body
+from tests.builders import FICTITIOUS_2099, intake_body
 from tests.harness import running_worker, start_case
 from tests.workflows.test_case_workflow import registered
 from tests.workflows.test_record_histories import HISTORIES
@@ -26,23 +26,16 @@ from workflows.case import ArrearsCase
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
-FICTITIOUS_2027 = {
-    "year": 2027,
-    "source": "测试用虚构安排（非官方）",
-    "holidays": [{"name": "元旦", "dates": ["2027-01-01"]}],
-    "workdays": [],
-}
-
 
 async def test_provisional_deadline_recounted_after_load(
     time_skipping_env: WorkflowEnvironment, settings: Settings, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     client = time_skipping_env.client
     async with running_worker(client, settings, sessions):
-        # received 2026-12-28: 5 working days run into 2027, which chinesecalendar does not know
-        handle = await start_case(client, settings, intake_body(received_at="2026-12-28T10:00:00+08:00"))
+        # received 2098-12-31: the 5 working days run into 2099, which no built-in calendar knows
+        handle = await start_case(client, settings, intake_body(received_at="2098-12-31T10:00:00+08:00"))
         before = (await registered(handle)).deadline(DeadlineKind.ACCEPTANCE)
-        assert before is not None and before.provisional and before.due == date(2027, 1, 4)
+        assert before is not None and before.provisional and before.due == date(2099, 1, 7)
 
         assert await signal_provisional_cases(client, sessions) == (1, 0)
         await asyncio.sleep(0.5)
@@ -50,7 +43,7 @@ async def test_provisional_deadline_recounted_after_load(
         assert unchanged.last_seq == 1  # nothing known yet: no new history row
 
         async with sessions.begin() as s:
-            await store_schedule(s, parse_schedule(FICTITIOUS_2027), datetime.now(UTC))
+            await store_schedule(s, parse_schedule(FICTITIOUS_2099), datetime.now(UTC))
         assert await signal_provisional_cases(client, sessions) == (1, 0)
         for _ in range(100):
             state: CaseState = await handle.query(ArrearsCase.state)
@@ -58,7 +51,7 @@ async def test_provisional_deadline_recounted_after_load(
                 break
             await asyncio.sleep(0.05)
         after = state.deadline(DeadlineKind.ACCEPTANCE)
-        assert after is not None and not after.provisional and after.due == date(2027, 1, 5)
+        assert after is not None and not after.provisional and after.due == date(2099, 1, 8)
 
         assert await signal_provisional_cases(client, sessions) == (0, 0)  # nothing provisional any more
         async with sessions() as s:
