@@ -10,9 +10,9 @@ from temporalio import activity
 
 from db.tables import calendar_years
 from models.activities import COMPUTE_DEADLINE, ComputeDeadlineInput
-from models.case import Deadline, DeadlineKind
+from models.case import Deadline
 from rules.calendar import WorkingCalendar, parse_schedule
-from rules.deadlines import acceptance_deadline, investigation_deadline
+from rules.deadlines import working_deadline
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +31,7 @@ class CalendarActivities:
     @activity.defn(name=COMPUTE_DEADLINE)
     async def compute_deadline(self, inp: ComputeDeadlineInput) -> Deadline:
         cal = await load_calendar(self._sessions)
-        if inp.kind == DeadlineKind.ACCEPTANCE:
-            deadline = acceptance_deadline(cal, inp.start)
-        elif inp.kind == DeadlineKind.INVESTIGATION:
-            deadline = investigation_deadline(cal, inp.start)
-        else:
-            raise ValueError(f"no working-day rule for deadline kind {inp.kind}")
+        deadline = working_deadline(cal, inp.kind, inp.start)
         if deadline.provisional:
             log.warning(
                 "期限 %s 落入尚未载入节假日安排的年份，暂按周末计算（provisional）：到期日 %s；"

@@ -20,6 +20,8 @@ _WEEKDAYS = "一二三四五六日"
 
 @dataclass(frozen=True)
 class WorkingDayCount:
+    """A count kept whole so the due date can be explained and, if provisional, recounted."""
+
     start: date
     due: date
     days: int
@@ -28,9 +30,13 @@ class WorkingDayCount:
 
 
 def add_working_days(cal: WorkingCalendar, start: date, days: int) -> WorkingDayCount:
-    """The ``days``-th working day after ``start``; provisional if it crossed a year not loaded."""
-    if days < 1:
-        raise ValueError("working days must be >= 1")
+    """The ``days``-th working day after ``start`` (the event's own day is not counted).
+
+    Provisional if any day examined lies in a year whose schedule is not known: that part was
+    counted Monday–Friday only and must be recounted once the year is loaded.
+    """
+    if isinstance(days, bool) or days < 1:
+        raise ValueError(f"工作日天数应为正整数，而不是 {days!r}")
     day, counted = start, 0
     unknown: set[int] = set()
     while counted < days:
@@ -43,25 +49,44 @@ def add_working_days(cal: WorkingCalendar, start: date, days: int) -> WorkingDay
 
 
 def explain(cal: WorkingCalendar, count: WorkingDayCount) -> list[str]:
-    """Day by day, so an inspector or a court can check the count."""
+    """Day by day, so an inspector, the party or a court can check the count by hand."""
     lines: list[str] = []
     day, n = count.start, 0
     while day < count.due:
         day += timedelta(days=1)
         label = f"{day.isoformat()} 周{_WEEKDAYS[day.weekday()]}"
         schedule = cal.schedule(day.year)
-        guess = "" if schedule is not None else "（该年节假日安排未载入，按周末推算）"
+        guess = "" if schedule is not None else f"（{day.year}年节假日安排未载入，暂按周一至周五推算）"
         if cal.is_working_day(day):
             n += 1
             kind = "调休上班" if schedule is not None and day in schedule.workdays else "工作日"
             lines.append(f"{label} {kind}，第{n}个工作日{guess}")
+        elif schedule is not None and day in schedule.holidays:
+            name = schedule.names.get(day)
+            lines.append(f"{label} 节假日休息{f'（{name}）' if name else ''}，不计")
         else:
-            kind = "节假日休息" if schedule is not None and day in schedule.holidays else "周末休息"
-            lines.append(f"{label} {kind}，不计{guess}")
+            lines.append(f"{label} 周末休息，不计{guess}")
     return lines
 
 
-def _working_deadline(cal: WorkingCalendar, kind: DeadlineKind, start: date, days: int, basis: str) -> Deadline:
+WORKING_DAY_RULES: dict[DeadlineKind, tuple[int, str]] = {
+    DeadlineKind.ACCEPTANCE: (
+        ACCEPTANCE_WORKING_DAYS,
+        "《关于实施〈劳动保障监察条例〉若干规定》第十八条：自收到投诉之日起5个工作日内决定是否受理",
+    ),
+    DeadlineKind.INVESTIGATION: (
+        INVESTIGATION_WORKING_DAYS,
+        "《劳动保障监察条例》第十七条：自立案之日起60个工作日内完成",
+    ),
+}
+"""Deadlines counted in working days from an event: how many days, and the legal basis."""
+
+
+def working_deadline(cal: WorkingCalendar, kind: DeadlineKind, start: date) -> Deadline:
+    """A deadline counted in working days from ``start`` under the rule for ``kind``."""
+    if kind not in WORKING_DAY_RULES:
+        raise ValueError(f"no working-day rule for deadline kind {kind.value}")
+    days, basis = WORKING_DAY_RULES[kind]
     count = add_working_days(cal, start, days)
     return Deadline(
         kind=kind, start=start, due=count.due, working_days=days, provisional=count.provisional, basis=basis
@@ -69,26 +94,17 @@ def _working_deadline(cal: WorkingCalendar, kind: DeadlineKind, start: date, day
 
 
 def acceptance_deadline(cal: WorkingCalendar, received: date) -> Deadline:
-    return _working_deadline(
-        cal,
-        DeadlineKind.ACCEPTANCE,
-        received,
-        ACCEPTANCE_WORKING_DAYS,
-        "《关于实施〈劳动保障监察条例〉若干规定》第十八条：自收到投诉之日起5个工作日内决定是否受理",
-    )
+    """Deciding whether to accept a complaint (受理) is due 5 working days after receipt."""
+    return working_deadline(cal, DeadlineKind.ACCEPTANCE, received)
 
 
 def investigation_deadline(cal: WorkingCalendar, filed: date) -> Deadline:
-    return _working_deadline(
-        cal,
-        DeadlineKind.INVESTIGATION,
-        filed,
-        INVESTIGATION_WORKING_DAYS,
-        "《劳动保障监察条例》第十七条：自立案之日起60个工作日内完成",
-    )
+    """An investigation is due 60 working days after 立案 (extendable once by 30, approved)."""
+    return working_deadline(cal, DeadlineKind.INVESTIGATION, filed)
 
 
 def payment_order_deadline(issued: date, due: date) -> Deadline:
+    """The inspector sets the date in the order, so nothing is counted here."""
     return Deadline(
         kind=DeadlineKind.PAYMENT_ORDER,
         start=issued,
@@ -105,15 +121,18 @@ def effective_status(d: Deadline, today: date) -> DeadlineStatus:
 
 
 def _set_status(deadlines: list[Deadline], kind: DeadlineKind, status: DeadlineStatus) -> list[Deadline]:
-    return [
-        d.model_copy(update={"status": status}) if d.kind == kind and d.status == DeadlineStatus.PENDING else d
-        for d in deadlines
-    ]
+    def apply(d: Deadline) -> Deadline:
+        hit = d.kind == kind and d.status == DeadlineStatus.PENDING
+        return d.model_copy(update={"status": status}) if hit else d
+
+    return [apply(d) for d in deadlines]
 
 
 def mark_met(deadlines: list[Deadline], kind: DeadlineKind) -> list[Deadline]:
+    """New list; the kind's pending deadline is met. Inputs stay untouched (workflow state is replayed)."""
     return _set_status(deadlines, kind, DeadlineStatus.MET)
 
 
 def cancel(deadlines: list[Deadline], kind: DeadlineKind) -> list[Deadline]:
+    """New list; the kind's pending deadline no longer applies (e.g. the case was refused or closed)."""
     return _set_status(deadlines, kind, DeadlineStatus.CANCELLED)
