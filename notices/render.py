@@ -1,7 +1,8 @@
-"""Render a notice to PDF with typst: milliseconds per page, CJK fonts embedded.
+"""Render a notice to PDF with typst: a few milliseconds per notice, CJK fonts embedded.
 
-Data goes to the template as JSON through ``sys.inputs``; templates insert it as strings, so
-names containing typst markup, template syntax or HTML appear literally.
+Injection safety: nothing from a case is ever spliced into typst markup. The context goes to the
+template as one JSON string through ``sys.inputs``; the templates decode it and place each value
+as a string, so a name such as ``#set page(width: 1pt)`` or ``*x* $y$`` is printed literally.
 """
 
 from __future__ import annotations
@@ -17,67 +18,84 @@ import typst
 from models.notices import NoticeContext, NoticeKind
 from notices.amounts import amount_in_words, format_yuan, zh_date
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+# Where Debian's fonts-noto-cjk puts its files (and where older releases and other distros do).
 DEFAULT_FONT_DIRS = (
     Path("/usr/share/fonts/opentype/noto"),
-    Path("/usr/share/fonts/truetype/noto"),
     Path("/usr/share/fonts/opentype/noto-cjk"),
+    Path("/usr/share/fonts/truetype/noto"),
+    Path("/usr/share/fonts/noto-cjk"),
 )
-CJK_FONT_GLOB = "NotoSerifCJK*"
+BODY_FONT = "Noto Serif CJK SC"  # the templates' only face: FangSong and 小标宋 are not free fonts
 
 
 class FontsMissingError(RuntimeError):
-    """No CJK font: a notice without its glyphs would be unreadable, so refuse to render."""
+    """No CJK serif font: a notice printed in tofu boxes is worse than none, so refuse to start."""
 
-    def __init__(self) -> None:
-        super().__init__("未找到中文字体（Noto Serif CJK）：请安装 Debian 软件包 fonts-noto-cjk")
+    def __init__(self, searched: Sequence[Path]) -> None:
+        where = "、".join(str(d) for d in searched) or "（未指定目录）"
+        super().__init__(
+            f"未找到中文字体 {BODY_FONT}（已查找：{where}）。"
+            "请安装 Debian 软件包 fonts-noto-cjk（apt-get install fonts-noto-cjk），或指定含该字体的目录。"
+        )
 
 
 def payload(ctx: NoticeContext) -> dict[str, Any]:
-    """Everything formatted in Python; the template only lays it out."""
+    """Everything the template prints, already formatted in Python (大写, zh dates, separators),
+    so the template only lays out strings and never computes with user data."""
+    total = ctx.total_amount
     return {
+        "kind": ctx.kind.value,
         "title": ctx.title,
         "bureau_name": ctx.bureau_name,
         "doc_number": ctx.doc_number,
         "addressee": ctx.addressee,
+        "case_number": ctx.case_number or "",
         "paragraphs": ctx.paragraphs,
         "legal_basis": ctx.legal_basis,
         "rights": ctx.rights,
         "issued_on_zh": zh_date(ctx.issued_on),
+        "due_zh": zh_date(ctx.due) if ctx.due else "",
         "contact": ctx.contact,
         "workers": [{"name": w.name, "id_masked": w.id_masked, "amount": format_yuan(w.amount)} for w in ctx.workers],
-        "total_figures": format_yuan(ctx.total_amount) if ctx.total_amount is not None else "",
-        "total_words": amount_in_words(ctx.total_amount) if ctx.total_amount is not None else "",
-        "due_zh": zh_date(ctx.due) if ctx.due else "",
+        "total_figures": format_yuan(total) if total is not None else "",
+        "total_words": amount_in_words(total) if total is not None else "",
     }
 
 
+def _existing_dirs(font_dirs: Sequence[Path] | None) -> list[Path]:
+    candidates = DEFAULT_FONT_DIRS if font_dirs is None else font_dirs
+    return [Path(d) for d in candidates if Path(d).is_dir()]
+
+
 class NoticeRenderer:
-    """One typst compiler per template, built once (fonts loaded once) and reused under a lock."""
+    """One typst compiler for all notice kinds, built once (font index loaded once) and reused.
+
+    The compiler is not safe to share between threads and activities render in threads
+    (``asyncio.to_thread``), so compilations are serialised by a lock; each takes milliseconds.
+    """
 
     def __init__(self, font_dirs: Sequence[Path] | None = None) -> None:
-        dirs = [d for d in (font_dirs or DEFAULT_FONT_DIRS) if d.is_dir()]
-        if not any(any(d.glob(CJK_FONT_GLOB)) for d in dirs):
-            raise FontsMissingError()
-        self._font_paths = [str(d) for d in dirs]
-        self._compilers: dict[NoticeKind, Any] = {}
+        dirs = _existing_dirs(font_dirs)
+        searched = list(DEFAULT_FONT_DIRS if font_dirs is None else font_dirs)
+        if not dirs:
+            raise FontsMissingError(searched)
+        fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=[str(d) for d in dirs])
+        if BODY_FONT not in fonts.families():
+            raise FontsMissingError(searched)
+        missing = [k.value for k in NoticeKind if not (TEMPLATES / f"{k.value}.typ").is_file()]
+        if missing:
+            raise FileNotFoundError(f"notice templates missing under {TEMPLATES}: {', '.join(missing)}")
+        self.font_dirs = dirs
+        self._compiler = typst.Compiler(root=str(TEMPLATES), font_paths=fonts, ignore_system_fonts=True)
         self._lock = threading.Lock()
 
-    def _compiler(self, kind: NoticeKind) -> Any:
-        compiler = self._compilers.get(kind)
-        if compiler is None:
-            compiler = typst.Compiler(
-                str(TEMPLATES / f"{kind.value}.typ"),
-                root=str(TEMPLATES),
-                font_paths=self._font_paths,
-                ignore_system_fonts=True,
-            )
-            self._compilers[kind] = compiler
-        return compiler
-
     def render(self, ctx: NoticeContext) -> bytes:
+        """The notice as PDF bytes; same context, same bytes (no timestamp, no random IDs)."""
         data = json.dumps(payload(ctx), ensure_ascii=False)
+        template = str(TEMPLATES / f"{ctx.kind.value}.typ")
         with self._lock:
-            pdf = self._compiler(ctx.kind).compile(format="pdf", sys_inputs={"data": data})
-        assert isinstance(pdf, bytes)
+            pdf = self._compiler.compile(input=template, format="pdf", sys_inputs={"data": data})
+        if not isinstance(pdf, bytes):
+            raise TypeError(f"typst returned {type(pdf).__name__} instead of PDF bytes")
         return pdf
