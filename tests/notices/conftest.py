@@ -1,4 +1,4 @@
-"""Cases built straight from a validated intake (no workflow needed) and one renderer per session,
+"""Cases built from a validated intake the way the workflow builds them and one renderer per session,
 since building the renderer indexes the CJK fonts."""
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from models.case import CaseIntake, CaseState, WorkerState
+from models.case import CaseIntake, CaseState
 from models.notices import Bureau
 from notices.render import NoticeRenderer
 from tests.builders import intake_body
+from tests.harness import INSPECTOR
+from workflows.case import CaseStart, initial_state
 
 BUREAU = Bureau(
     name="太原市小店区人力资源和社会保障局",
@@ -30,31 +32,14 @@ RECEIVED = "2026-11-03T10:00:00+08:00"
 def make_case(workers: int = 2, **overrides: Any) -> CaseState:
     """A case as the workflow holds it after intake, with the fields each notice needs filled in."""
     intake = CaseIntake.model_validate(intake_body(workers=workers, received_at=RECEIVED, **overrides))
-    return CaseState(
-        case_id="C1",
-        case_number="小人社监案〔2026〕7号",
-        region_code=intake.region_code,
-        received_at=intake.received_at,
-        channel=intake.channel,
-        employer=intake.employer,
-        project=intake.project,
-        complainant=intake.complainant,
-        workers=[
-            WorkerState(
-                name=w.name,
-                id_number=w.id_number,
-                phone=w.phone,
-                claimed_amount=w.owed_amount,
-                owed_from=w.owed_from,
-                owed_to=w.owed_to,
-            )
-            for w in intake.workers
-        ],
-        description=intake.description,
-        created_by="u_inspector",
-        order_due=DUE,
-        rejection_reason="不属于本机关管辖，请向迎泽区人力资源和社会保障局反映",
-        close_reason="cleared",
+    state = initial_state(CaseStart(case_id="C1", intake=intake, created_by=INSPECTOR))
+    return state.model_copy(
+        update={
+            "case_number": "小人社监案〔2026〕7号",
+            "order_due": DUE,
+            "rejection_reason": "不属于本机关管辖，请向迎泽区人力资源和社会保障局反映",
+            "close_reason": "cleared",
+        }
     )
 
 
