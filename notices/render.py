@@ -63,11 +63,6 @@ def payload(ctx: NoticeContext) -> dict[str, Any]:
     }
 
 
-def _existing_dirs(font_dirs: Sequence[Path] | None) -> list[Path]:
-    candidates = DEFAULT_FONT_DIRS if font_dirs is None else font_dirs
-    return [Path(d) for d in candidates if Path(d).is_dir()]
-
-
 class NoticeRenderer:
     """One typst compiler for all notice kinds, built once (font index loaded once) and reused.
 
@@ -76,8 +71,8 @@ class NoticeRenderer:
     """
 
     def __init__(self, font_dirs: Sequence[Path] | None = None) -> None:
-        dirs = _existing_dirs(font_dirs)
-        searched = list(DEFAULT_FONT_DIRS if font_dirs is None else font_dirs)
+        searched = [Path(d) for d in (DEFAULT_FONT_DIRS if font_dirs is None else font_dirs)]
+        dirs = [d for d in searched if d.is_dir()]
         if not dirs:
             raise FontsMissingError(searched)
         fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=[str(d) for d in dirs])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
@@ -11,12 +9,12 @@ from temporalio.api.enums.v1 import TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 
-from api.deps import BackendDep
+from api.deps import Backend, BackendDep
 
 router = APIRouter(prefix="/api/v1", tags=["health"])
 
 
-async def _checks(b: Any) -> dict[str, bool]:
+async def _checks(b: Backend) -> dict[str, bool]:
     checks = {"database": False, "temporal": False, "worker": False}
     try:
         async with b.sessions() as s:
