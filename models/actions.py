@@ -18,8 +18,11 @@ Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200
 class Action(StrEnum):
     ACCEPT = "accept"
     REJECT = "reject"
+    REQUEST_SUPPLEMENT = "request_supplement"
+    RECORD_SUPPLEMENT = "record_supplement"
     RECORD_FINDING = "record_finding"
     ISSUE_ORDER = "issue_order"
+    RECORD_SERVICE = "record_service"
     RECORD_PAYMENT = "record_payment"
     CLOSE = "close"
 
@@ -27,8 +30,11 @@ class Action(StrEnum):
 ACTION_ZH: dict[Action, str] = {
     Action.ACCEPT: "受理立案",
     Action.REJECT: "不予受理",
+    Action.REQUEST_SUPPLEMENT: "通知补正材料",
+    Action.RECORD_SUPPLEMENT: "登记补正材料",
     Action.RECORD_FINDING: "记录调查认定",
     Action.ISSUE_ORDER: "责令限期支付",
+    Action.RECORD_SERVICE: "登记送达",
     Action.RECORD_PAYMENT: "登记支付",
     Action.CLOSE: "结案",
 }
@@ -40,11 +46,41 @@ class Body(BaseModel):
 
 
 class AcceptBody(Body):
-    pass
+    not_time_barred_because: Reason | None = None
+    """Required when the two-year limit looks passed: why the complaint is nevertheless in time."""
+
+
+class RejectReason(StrEnum):
+    """Why a complaint is not accepted; each has its own basis and document (若干规定 art. 18; 条例 art. 20, 21)."""
+
+    TIME_BARRED = "time_barred"
+    LABOUR_DISPUTE = "labour_dispute"
+    NOT_IN_REMIT = "not_in_remit"
+    OTHER_TERRITORY = "other_territory"
+
+
+REJECT_REASON_ZH: dict[RejectReason, str] = {
+    RejectReason.TIME_BARRED: "超过两年查处时效",
+    RejectReason.LABOUR_DISPUTE: "属于劳动争议，应通过仲裁或诉讼解决",
+    RejectReason.NOT_IN_REMIT: "不属于劳动保障监察事项",
+    RejectReason.OTHER_TERRITORY: "不属于本机关管辖",
+}
 
 
 class RejectBody(Body):
+    reason_code: RejectReason | None = None
+    """Required for every new refusal (checked by ``rules.transitions.check_input``); absent only in
+    refusals recorded before reason codes existed, which must still replay."""
     reason: Reason
+
+
+class RequestSupplementBody(Body):
+    missing: Reason
+    """What the complainant must complete (补正), in words the complainant can act on."""
+
+
+class RecordSupplementBody(Body):
+    received_at: AwareDatetime
 
 
 class FindingLine(BaseModel):
@@ -57,8 +93,47 @@ class RecordFindingBody(Body):
     workers: list[FindingLine] = Field(min_length=1, max_length=5000)
 
 
+class OrderAddressee(StrEnum):
+    """Whom the order is addressed to: the employer, or the general contractor when a subcontractor
+    owes (保障农民工工资支付条例 art. 30)."""
+
+    EMPLOYER = "employer"
+    GENERAL_CONTRACTOR = "general_contractor"
+
+
 class IssueOrderBody(Body):
     due_date: date
+    addressee: OrderAddressee = OrderAddressee.EMPLOYER
+
+
+class ServiceMethod(StrEnum):
+    """送达方式 (民事诉讼法 ch. 7 as applied to administrative documents)."""
+
+    DIRECT = "direct"  # 直接送达
+    LEFT = "left"  # 留置送达
+    POST = "post"  # 邮寄送达
+    PUBLIC_NOTICE = "public_notice"  # 公告送达
+    ELECTRONIC = "electronic"  # 电子送达, only with the addressee's recorded consent
+
+
+SERVICE_METHOD_ZH: dict[ServiceMethod, str] = {
+    ServiceMethod.DIRECT: "直接送达",
+    ServiceMethod.LEFT: "留置送达",
+    ServiceMethod.POST: "邮寄送达",
+    ServiceMethod.PUBLIC_NOTICE: "公告送达",
+    ServiceMethod.ELECTRONIC: "电子送达",
+}
+
+
+class RecordServiceBody(Body):
+    notice_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+    served_at: AwareDatetime
+    method: ServiceMethod
+    recipient: Reason | None = None
+    """Who signed for it (签收人), when not the addressee itself."""
+    electronic_consent: Reason | None = None
+    """Where the addressee's consent to electronic service is recorded (e.g. 送达地址确认书); required for
+    ``electronic``."""
 
 
 class PaymentSource(StrEnum):
@@ -67,7 +142,7 @@ class PaymentSource(StrEnum):
     EMPLOYER = "employer"
     GENERAL_CONTRACTOR = "general_contractor"
     CONSTRUCTION_UNIT = "construction_unit"
-    GUARANTEE_DEPOSIT = "guarantee_deposit"
+    WAGE_DEPOSIT = "wage_deposit"  # drawdown of the 工资保证金 (art. 32)
 
 
 class PaymentLine(BaseModel):
@@ -83,10 +158,13 @@ class RecordPaymentBody(Body):
 
 
 class CloseReason(StrEnum):
+    """Why a case closes (劳动保障监察条例 art. 18)."""
+
     CLEARED = "cleared"
-    WITHDRAWN = "withdrawn"
     NO_VIOLATION = "no_violation"
+    MINOR_CORRECTED = "minor_corrected"
     TRANSFERRED = "transferred"
+    WITHDRAWN = "withdrawn"
 
 
 class CloseBody(Body):
@@ -96,8 +174,11 @@ class CloseBody(Body):
 BODY_MODELS: dict[Action, type[Body]] = {
     Action.ACCEPT: AcceptBody,
     Action.REJECT: RejectBody,
+    Action.REQUEST_SUPPLEMENT: RequestSupplementBody,
+    Action.RECORD_SUPPLEMENT: RecordSupplementBody,
     Action.RECORD_FINDING: RecordFindingBody,
     Action.ISSUE_ORDER: IssueOrderBody,
+    Action.RECORD_SERVICE: RecordServiceBody,
     Action.RECORD_PAYMENT: RecordPaymentBody,
     Action.CLOSE: CloseBody,
 }

@@ -33,6 +33,8 @@ class IssueNoticeInput(BaseModel):
     kind: NoticeKind
     occurrence: int
     issued_at: AwareDatetime
+    subject_notice_id: str | None = None
+    """For a 送达回证: the notice whose service it proves."""
 
 
 class CaseEvent(BaseModel):

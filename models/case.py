@@ -53,6 +53,7 @@ class Channel(StrEnum):
 class Role(StrEnum):
     INSPECTOR = "inspector"
     SUPERVISOR = "supervisor"
+    HEAD = "head"  # 劳动保障行政部门负责人: approves extensions, decisions, listings, transfers
     ADMIN = "admin"
 
 
@@ -161,6 +162,7 @@ class DeadlineKind(StrEnum):
     CLEAR_BEFORE_NEW_YEAR = "clear_before_new_year"
     CLEAR_BEFORE_SPRING_FESTIVAL = "clear_before_spring_festival"
     CLEAR_MAJOR = "clear_major"
+    SERVICE = "service"
     BLACKLIST_DEFENSE = "blacklist_defense"
     POLICE_DECISION = "police_decision"
 
@@ -168,6 +170,7 @@ class DeadlineKind(StrEnum):
 class DeadlineStatus(StrEnum):
     PENDING = "pending"
     MET = "met"
+    MET_LATE = "met_late"
     OVERDUE = "overdue"
     CANCELLED = "cancelled"
 
@@ -182,6 +185,10 @@ class Deadline(BaseModel):
     status: DeadlineStatus = DeadlineStatus.PENDING
     provisional: bool = False
     basis: str = ""
+    met_at: date | None = None
+    """The Shanghai date it was met; after ``due`` the status is ``met_late``, never ``met``."""
+    suspended_since: date | None = None
+    """The clock stands still from this date (补正: the acceptance clock waits for the material)."""
 
 
 class Payment(BaseModel):
@@ -190,6 +197,10 @@ class Payment(BaseModel):
     paid_at: AwareDatetime
     source: str = "employer"
 
+    def key(self) -> tuple[str, Decimal, datetime, str]:
+        """The same worker, amount, moment and payer twice is one payment entered twice."""
+        return (self.id_number, self.amount, self.paid_at, self.source)
+
 
 class NoticeRef(BaseModel):
     notice_id: str
@@ -197,6 +208,24 @@ class NoticeRef(BaseModel):
     doc_number: str
     issued_at: AwareDatetime
     sha256: str
+    served_at: AwareDatetime | None = None
+    service_method: str | None = None
+    service_recipient: str | None = None
+    receipt_id: str | None = None
+    """The 送达回证 that proves the service."""
+
+    @property
+    def served(self) -> bool:
+        return self.served_at is not None
+
+
+class Limitation(BaseModel):
+    """The two-year limit (劳动保障监察条例 art. 20): counted from the day the arrears ended."""
+
+    violation_ended: date
+    limit_ends: date
+    time_barred: bool
+    barred_workers: int = 0
 
 
 class CaseState(BaseModel):
@@ -224,6 +253,12 @@ class CaseState(BaseModel):
     closed_at: AwareDatetime | None = None
     close_reason: str | None = None
     rejection_reason: str | None = None
+    rejection_code: str | None = None
+    limitation: Limitation | None = None
+    not_time_barred_because: str | None = None
+    supplement_missing: str | None = None
+    """What the complainant was asked to complete (补正); None when nothing is outstanding."""
+    order_addressee: str | None = None
     last_seq: int = 0
     registered: bool = False
 
@@ -244,3 +279,9 @@ class CaseState(BaseModel):
 
     def deadline(self, kind: DeadlineKind) -> Deadline | None:
         return next((d for d in self.deadlines if d.kind == kind), None)
+
+    def notice(self, notice_id: str) -> NoticeRef | None:
+        return next((n for n in self.notices if n.notice_id == notice_id), None)
+
+    def latest_notice(self, kind: str) -> NoticeRef | None:
+        return next((n for n in reversed(self.notices) if n.kind == kind), None)

@@ -19,6 +19,28 @@ class ErrorCode(StrEnum):
     OUTSTANDING_NOT_ZERO = "outstanding_not_zero"
     ORDER_DUE_NOT_AFTER_TODAY = "order_due_not_after_today"
     NOTHING_OUTSTANDING = "nothing_outstanding"
+    REASON_CODE_REQUIRED = "reason_code_required"
+    TIME_BARRED = "time_barred"
+    SUPPLEMENT_PENDING = "supplement_pending"
+    NO_SUPPLEMENT_REQUESTED = "no_supplement_requested"
+    NOTHING_WAS_OWED = "nothing_was_owed"
+    VIOLATION_FOUND = "violation_found"
+    NOT_CORRECTED = "not_corrected"
+    HEAD_APPROVAL_REQUIRED = "head_approval_required"
+    DUPLICATE_PAYMENT = "duplicate_payment"
+    PAID_BEFORE_OWED = "paid_before_owed"
+    UNKNOWN_NOTICE = "unknown_notice"
+    ALREADY_SERVED = "already_served"
+    NOT_SERVABLE = "not_servable"
+    CONSENT_REQUIRED = "consent_required"
+    SERVED_BEFORE_ISSUE = "served_before_issue"
+    SERVED_AFTER_DUE = "served_after_due"
+    IN_THE_FUTURE = "in_the_future"
+    NO_GENERAL_CONTRACTOR = "no_general_contractor"
+    SUPPLEMENT_BEFORE_REQUEST = "supplement_before_request"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    BODY_INVALID = "body_invalid"
     BACKEND_UNAVAILABLE = "backend_unavailable"
     INTERNAL = "internal"
 
@@ -37,6 +59,29 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.OUTSTANDING_NOT_ZERO: "尚有欠薪未清偿，不能以该理由结案",
     ErrorCode.ORDER_DUE_NOT_AFTER_TODAY: "限期支付日期必须晚于今天",
     ErrorCode.NOTHING_OUTSTANDING: "本案已无欠薪，无需责令支付",
+    ErrorCode.REASON_CODE_REQUIRED: "不予受理须选择理由代码（time_barred、labour_dispute、not_in_remit、other_territory）",
+    ErrorCode.TIME_BARRED: "该投诉所涉欠薪行为终了已超过两年（《劳动保障监察条例》第二十条），"
+    "如认为未超过时效，请在 not_time_barred_because 中写明理由",
+    ErrorCode.SUPPLEMENT_PENDING: "已通知投诉人补正材料，收到补正材料前不能受理",
+    ErrorCode.NO_SUPPLEMENT_REQUESTED: "本案没有待补正的材料",
+    ErrorCode.NOTHING_WAS_OWED: "经认定本案欠薪金额为零，应以“未发现违法行为”（no_violation）结案，不能以“已清偿”结案",
+    ErrorCode.VIOLATION_FOUND: "本案认定存在欠薪，不能以“未发现违法行为”结案；请先记录认定金额为零的调查结论",
+    ErrorCode.NOT_CORRECTED: "尚有欠薪未清偿，不属于“情节轻微且已改正”，不能以该理由结案",
+    ErrorCode.HEAD_APPROVAL_REQUIRED: "尚有欠薪未清偿时以投诉人撤回结案，须经劳动保障行政部门负责人批准（由负责人执行结案）",
+    ErrorCode.DUPLICATE_PAYMENT: "该笔支付（同一劳动者、金额、支付时间和支付方）已登记过，未重复登记",
+    ErrorCode.PAID_BEFORE_OWED: "支付时间早于该劳动者欠薪起始日期，请核对",
+    ErrorCode.UNKNOWN_NOTICE: "本案中没有该文书",
+    ErrorCode.ALREADY_SERVED: "该文书已登记送达",
+    ErrorCode.NOT_SERVABLE: "送达回证本身不需要送达",
+    ErrorCode.CONSENT_REQUIRED: "电子送达须受送达人同意，请填写同意电子送达的记录（electronic_consent）",
+    ErrorCode.SERVED_BEFORE_ISSUE: "送达时间不能早于文书作出时间",
+    ErrorCode.SERVED_AFTER_DUE: "送达日期不早于指令书限定的支付期限，期限已无意义，请重新作出指令书",
+    ErrorCode.IN_THE_FUTURE: "时间不能晚于当前时间",
+    ErrorCode.NO_GENERAL_CONTRACTOR: "本案未登记施工总承包单位，不能向总承包单位发出指令书",
+    ErrorCode.SUPPLEMENT_BEFORE_REQUEST: "补正材料的收到时间不能早于通知补正的时间",
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: "该 Idempotency-Key 已用于内容不同的另一次登记，请换用新的键",
+    ErrorCode.PAYLOAD_TOO_LARGE: "提交的内容过大，超过办案引擎单次可接收的上限",
+    ErrorCode.BODY_INVALID: "请求体无法解析",
     ErrorCode.BACKEND_UNAVAILABLE: "办案引擎暂时不可用，请稍后重试，本次提交未生效",
     ErrorCode.INTERNAL: "系统内部错误，本次提交未生效",
 }
@@ -55,6 +100,28 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.OUTSTANDING_NOT_ZERO: 409,
     ErrorCode.ORDER_DUE_NOT_AFTER_TODAY: 422,
     ErrorCode.NOTHING_OUTSTANDING: 409,
+    ErrorCode.REASON_CODE_REQUIRED: 422,
+    ErrorCode.TIME_BARRED: 409,
+    ErrorCode.SUPPLEMENT_PENDING: 409,
+    ErrorCode.NO_SUPPLEMENT_REQUESTED: 409,
+    ErrorCode.NOTHING_WAS_OWED: 409,
+    ErrorCode.VIOLATION_FOUND: 409,
+    ErrorCode.NOT_CORRECTED: 409,
+    ErrorCode.HEAD_APPROVAL_REQUIRED: 403,
+    ErrorCode.DUPLICATE_PAYMENT: 409,
+    ErrorCode.PAID_BEFORE_OWED: 422,
+    ErrorCode.UNKNOWN_NOTICE: 422,
+    ErrorCode.ALREADY_SERVED: 409,
+    ErrorCode.NOT_SERVABLE: 409,
+    ErrorCode.CONSENT_REQUIRED: 422,
+    ErrorCode.SERVED_BEFORE_ISSUE: 422,
+    ErrorCode.SERVED_AFTER_DUE: 409,
+    ErrorCode.IN_THE_FUTURE: 422,
+    ErrorCode.NO_GENERAL_CONTRACTOR: 422,
+    ErrorCode.SUPPLEMENT_BEFORE_REQUEST: 422,
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: 422,
+    ErrorCode.PAYLOAD_TOO_LARGE: 413,
+    ErrorCode.BODY_INVALID: 400,
     ErrorCode.BACKEND_UNAVAILABLE: 503,
     ErrorCode.INTERNAL: 500,
 }

@@ -11,25 +11,37 @@ from pydantic import BaseModel
 
 class NoticeKind(StrEnum):
     ACCEPTANCE = "acceptance"  # 受理通知书
-    REJECTION = "rejection"  # 不予受理通知书
-    PAYMENT_ORDER = "payment_order"  # 责令限期支付指令书
+    REJECTION = "rejection"  # 不予受理通知书 (time_barred, labour_dispute)
+    REDIRECTION = "redirection"  # 告知书: which body or bureau to go to (not_in_remit, other_territory)
+    SUPPLEMENT = "supplement"  # 补正通知书
+    PAYMENT_ORDER = "payment_order"  # 劳动保障监察限期改正指令书 (责令限期支付工资)
     CLOSING = "closing"  # 结案通知书
+    SERVICE_RECEIPT = "service_receipt"  # 送达回证
 
 
 NOTICE_TITLES: dict[NoticeKind, str] = {
     NoticeKind.ACCEPTANCE: "受理通知书",
     NoticeKind.REJECTION: "不予受理通知书",
-    NoticeKind.PAYMENT_ORDER: "责令限期支付指令书",
+    NoticeKind.REDIRECTION: "告知书",
+    NoticeKind.SUPPLEMENT: "补正通知书",
+    NoticeKind.PAYMENT_ORDER: "劳动保障监察限期改正指令书",
     NoticeKind.CLOSING: "结案通知书",
+    NoticeKind.SERVICE_RECEIPT: "送达回证",
 }
 
 # Type abbreviation inside the document number, e.g. 小人社监令〔2026〕15号.
 DOC_TYPE_ABBR: dict[NoticeKind, str] = {
     NoticeKind.ACCEPTANCE: "受",
     NoticeKind.REJECTION: "不受",
+    NoticeKind.REDIRECTION: "告",
+    NoticeKind.SUPPLEMENT: "补",
     NoticeKind.PAYMENT_ORDER: "令",
     NoticeKind.CLOSING: "结",
+    NoticeKind.SERVICE_RECEIPT: "送",
 }
+
+SERVED_KINDS = frozenset(k for k in NoticeKind if k != NoticeKind.SERVICE_RECEIPT)
+"""Every notice but the proof of service is served on its addressee and can record that service."""
 
 
 class Bureau(BaseModel):
@@ -40,6 +52,14 @@ class Bureau(BaseModel):
     region_code: str
     address: str = ""
     phone: str = ""
+    review_body: str = ""
+    """行政复议机关 named in the rights clause; empty means 本级人民政府 of the bureau's region."""
+    court: str = ""
+    """人民法院 named in the rights clause for 行政诉讼 (行政诉讼法 art. 18, 46)."""
+    seal_image: str = ""
+    """Path of the electronic seal (PNG/SVG) stamped on notices; empty leaves the place for a wet seal."""
+    service_days: int = 3
+    """Calendar days after issue within which an order must be served (the ``service`` deadline)."""
 
 
 def format_doc_number(abbr: str, doc_type: str, year: int, seq: int) -> str:
