@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -10,9 +11,9 @@ from temporalio import activity
 
 from db.tables import calendar_years
 from models.activities import COMPUTE_DEADLINE, ComputeDeadlineInput
-from models.case import Deadline
+from models.case import Deadline, DeadlineKind
 from rules.calendar import WorkingCalendar, parse_schedule
-from rules.deadlines import working_deadline
+from rules.deadlines import service_deadline, working_deadline
 
 log = logging.getLogger(__name__)
 
@@ -24,12 +25,24 @@ async def load_calendar(sessions: async_sessionmaker[AsyncSession]) -> WorkingCa
     return WorkingCalendar.builtin().with_schedules(parse_schedule(r) for r in rows)
 
 
+def _default_service_days(region_code: str | None) -> int:
+    return 3
+
+
 class CalendarActivities:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        service_days: Callable[[str | None], int] = _default_service_days,
+    ) -> None:
         self._sessions = sessions
+        self._service_days = service_days
+        """Bureau configuration: calendar days allowed to serve an order, by the case's region."""
 
     @activity.defn(name=COMPUTE_DEADLINE)
     async def compute_deadline(self, inp: ComputeDeadlineInput) -> Deadline:
+        if inp.kind == DeadlineKind.SERVICE:
+            return service_deadline(inp.start, self._service_days(inp.region_code))
         cal = await load_calendar(self._sessions)
         deadline = working_deadline(cal, inp.kind, inp.start)
         if deadline.provisional:

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
-from db.cases import append_event, event_exists, is_unique_violation, save_case
+from db.cases import append_event, event_exists, is_unique_violation, save_case, sync_service
 from db.sequences import next_value
 from db.tables import cases
 from models.activities import ASSIGN_CASE_NUMBER, RECORD_EVENT, AssignCaseNumberInput, RecordEventInput
@@ -34,6 +34,7 @@ class CaseStore:
                     log.info("event already recorded case=%s seq=%d", case.case_id, ev.seq)
                     return
                 await save_case(session, case, ev.at)
+                await sync_service(session, case)
                 await append_event(session, case.case_id, ev)
         except IntegrityError as exc:
             if not is_unique_violation(exc):

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from db.cases import get_notice
 from db.sequences import next_value
@@ -19,12 +20,13 @@ from db.tables import notices
 from models.activities import ISSUE_NOTICE, IssueNoticeInput, notice_id
 from models.case import NoticeRef
 from models.clock import shanghai_date
-from models.notices import DOC_TYPE_ABBR, format_doc_number
-from notices.context import build_context
+from models.notices import DOC_TYPE_ABBR, NoticeKind, format_doc_number
+from notices.context import build_context, service_receipt_number
 from notices.render import NoticeRenderer
 from qingling.settings import Settings
 
 log = logging.getLogger(__name__)
+RECEIPT_WITHOUT_SUBJECT = "ReceiptWithoutSubject"
 
 
 def _ref(row: dict[str, Any]) -> NoticeRef:
@@ -35,6 +37,22 @@ def _ref(row: dict[str, Any]) -> NoticeRef:
         issued_at=row["issued_at"],
         sha256=row["sha256"],
     )
+
+
+def served_subject(inp: IssueNoticeInput) -> NoticeRef | None:
+    """For a 送达回证, the notice whose service it proves, as the case holds it after the service was
+    recorded; None for every other kind. A receipt without a served subject is a bug in the caller,
+    so it fails without retries."""
+    if inp.kind != NoticeKind.SERVICE_RECEIPT:
+        return None
+    subject = inp.case.notice(inp.subject_notice_id) if inp.subject_notice_id else None
+    if subject is None:
+        raise ApplicationError(
+            f"送达回证所证明的文书不存在：{inp.subject_notice_id or '（未指明）'}",
+            type=RECEIPT_WITHOUT_SUBJECT,
+            non_retryable=True,
+        )
+    return subject
 
 
 def store_pdf(notice_dir: Path, pdf: bytes) -> tuple[str, Path]:
@@ -66,13 +84,20 @@ class NoticeActivities:
         key = notice_id(inp.case.case_id, inp.kind, inp.occurrence)
         bureau = self._settings.bureau_for(inp.case.region_code)
         issued_on = shanghai_date(inp.issued_at)
+        subject = served_subject(inp)
         async with self._sessions.begin() as session:
             existing = await get_notice(session, key)
             if existing is not None:
                 return _ref(existing)
-            seq = await next_value(session, bureau.abbr, DOC_TYPE_ABBR[inp.kind], issued_on.year)
-            doc_number = format_doc_number(bureau.abbr, DOC_TYPE_ABBR[inp.kind], issued_on.year, seq)
-            ctx = build_context(inp.kind, inp.case, bureau=bureau, doc_number=doc_number, issued_on=issued_on)
+            if subject is not None:
+                # the proof of service carries the served document's number, not one of its own
+                doc_number = service_receipt_number(subject.doc_number)
+            else:
+                seq = await next_value(session, bureau.abbr, DOC_TYPE_ABBR[inp.kind], issued_on.year)
+                doc_number = format_doc_number(bureau.abbr, DOC_TYPE_ABBR[inp.kind], issued_on.year, seq)
+            ctx = build_context(
+                inp.kind, inp.case, bureau=bureau, doc_number=doc_number, issued_on=issued_on, subject=subject
+            )
             pdf = await asyncio.to_thread(self._renderer.render, ctx)
             digest, path = await asyncio.to_thread(store_pdf, self._settings.notice_dir, pdf)
             row = {

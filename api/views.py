@@ -8,9 +8,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from models.activities import CaseEvent
-from models.case import CaseState, Deadline, Party, Project
+from models.case import CaseState, Deadline, Limitation, NoticeRef, Party, Project, Role
 from models.clock import to_shanghai
 from models.money import Balance
+from rules import transitions
 from rules.deadlines import effective_status
 
 
@@ -43,18 +44,34 @@ class CaseView(BaseModel):
     assignee: str | None
     workers: list[WorkerView]
     order_due: date | None
+    order_addressee: str | None
+    order_served: bool
+    """Whether the latest order to pay was served: an unserved order grounds no later step."""
     close_reason: str | None
     rejection_reason: str | None
+    rejection_code: str | None
+    limitation: Limitation | None
+    """The two-year limit, worked out at intake so the inspector sees it before acting."""
+    not_time_barred_because: str | None
+    supplement_missing: str | None
+    notices: list[NoticeRef]
+    allowed_actions: list[str]
+    """What the caller may do next in this stage (the rules table; the body is checked when sent)."""
 
 
 class CaseList(BaseModel):
     items: list[CaseView]
     total: int
+    """Cases matching the filters, counted up to 1000; see ``total_is_estimate``."""
+    total_is_estimate: bool = False
+    """More than ``total`` (1000) cases match: show "1000+", page on with ``next_cursor``."""
     limit: int
     offset: int
+    next_cursor: str | None = None
+    """Pass as ``cursor`` for the next page (the same filters); null on the last page."""
 
 
-def case_view(case: CaseState, today: date) -> CaseView:
+def case_view(case: CaseState, today: date, role: Role | None = None) -> CaseView:
     return CaseView(
         case_id=case.case_id,
         case_number=case.case_number,
@@ -85,8 +102,16 @@ def case_view(case: CaseState, today: date) -> CaseView:
             for w in case.workers
         ],
         order_due=case.order_due,
+        order_addressee=case.order_addressee,
+        order_served=transitions.order_served(case),
         close_reason=case.close_reason,
         rejection_reason=case.rejection_reason,
+        rejection_code=case.rejection_code,
+        limitation=case.limitation,
+        not_time_barred_because=case.not_time_barred_because,
+        supplement_missing=case.supplement_missing,
+        notices=case.notices,
+        allowed_actions=[a.value for a in transitions.allowed_actions(case.stage, role)] if role else [],
     )
 
 
@@ -97,7 +122,12 @@ HistoryEntry = CaseEvent
 class NoticeView(BaseModel):
     notice_id: str
     kind: str
+    title: str
     doc_number: str
     issued_at: datetime
     sha256: str
     url: str
+    served: bool
+    served_at: datetime | None
+    service_method: str | None
+    receipt_id: str | None

@@ -9,7 +9,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -31,12 +31,41 @@ def _ms(seconds: float) -> str:
 def main(n: int = 50) -> None:
     import typst
 
+    from bench._builders import intake_body
+    from models.actions import Actor
+    from models.case import CaseIntake, CaseState, NoticeRef, Role
     from models.notices import Bureau, NoticeContext, NoticeKind
     from notices.context import build_context
     from notices.render import BODY_FONT, NoticeRenderer
-    from tests.notices.conftest import make_case
+    from workflows.case import CaseStart, initial_state
 
     bureau = Bureau(name="太原市小店区人力资源和社会保障局", abbr="小人社监", region_code="140105")
+    served = NoticeRef(
+        notice_id="C1-payment_order-1",
+        kind="payment_order",
+        doc_number="小人社监令〔2026〕1号",
+        issued_at=datetime(2026, 11, 22, 2, tzinfo=UTC),
+        sha256="0" * 64,
+        served_at=datetime(2026, 11, 22, 6, tzinfo=UTC),
+        service_method="direct",
+    )
+
+    def make_case(workers: int) -> CaseState:
+        intake = CaseIntake.model_validate(intake_body(workers=workers))
+        actor = Actor(user_id="u", name="inspector", role=Role.INSPECTOR)
+        state = initial_state(CaseStart(case_id="C1", intake=intake, created_by=actor))
+        return state.model_copy(
+            update={
+                "case_number": "小人社监案〔2026〕7号",
+                "order_due": date(2026, 12, 5),
+                "rejection_code": "other_territory",
+                "rejection_reason": "请向迎泽区人力资源和社会保障局反映",
+                "supplement_missing": "工资欠条",
+                "close_reason": "cleared",
+                "notices": [served],
+            }
+        )
+
     kinds = list(NoticeKind)
     contexts: list[NoticeContext] = [
         build_context(
@@ -45,6 +74,7 @@ def main(n: int = 50) -> None:
             bureau=bureau,
             doc_number=f"小人社监令〔2026〕{i + 1}号",
             issued_on=date(2026, 11, 22),
+            subject=served,
         )
         for i in range(n + 1)
     ]

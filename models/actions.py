@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
-from models.case import Reason, Role
+from models.case import Role
+from models.clock import EdgeDate, EdgeDatetime
 from models.identity import ResidentId
 from models.money import Amount, Balance
-
-Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+from models.text import Comment as Comment
+from models.text import Reason, Token
 
 
 class Action(StrEnum):
@@ -80,7 +80,7 @@ class RequestSupplementBody(Body):
 
 
 class RecordSupplementBody(Body):
-    received_at: AwareDatetime
+    received_at: EdgeDatetime
 
 
 class FindingLine(BaseModel):
@@ -102,7 +102,7 @@ class OrderAddressee(StrEnum):
 
 
 class IssueOrderBody(Body):
-    due_date: date
+    due_date: EdgeDate
     addressee: OrderAddressee = OrderAddressee.EMPLOYER
 
 
@@ -126,8 +126,8 @@ SERVICE_METHOD_ZH: dict[ServiceMethod, str] = {
 
 
 class RecordServiceBody(Body):
-    notice_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-    served_at: AwareDatetime
+    notice_id: Token
+    served_at: EdgeDatetime
     method: ServiceMethod
     recipient: Reason | None = None
     """Who signed for it (签收人), when not the addressee itself."""
@@ -149,7 +149,7 @@ class PaymentLine(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id_number: ResidentId
     amount: Amount
-    paid_at: AwareDatetime
+    paid_at: EdgeDatetime
     source: PaymentSource = PaymentSource.EMPLOYER
 
 

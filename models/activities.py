@@ -20,6 +20,8 @@ RECORD_EVENT = "record_event"
 class ComputeDeadlineInput(BaseModel):
     kind: DeadlineKind
     start: date
+    region_code: str | None = None
+    """Whose bureau configuration applies (e.g. the days allowed for service)."""
 
 
 class AssignCaseNumberInput(BaseModel):

@@ -7,16 +7,21 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from models.clock import shanghai_date
-from models.identity import USCC, Phone, RegionCode, ResidentId
+from models.clock import EdgeDate, EdgeDatetime, shanghai_date
+from models.identity import USCC, Phone, RegionCode, ResidentId, birth_date
 from models.money import ZERO, Amount, Balance
+from models.text import Address, OrgName, PersonName
+from models.text import Reason as Reason
+from models.text import Text as Text
 
 MAX_WORKERS = 5000
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+WAGES_BEGIN = date(2000, 1, 1)
+"""No wage period the system takes in starts or ends before this."""
+
+Name = PersonName
+"""A person's name (models.text): 1–50 characters; organisations and projects use ``OrgName``."""
 
 
 class Stage(StrEnum):
@@ -62,34 +67,44 @@ class Strict(BaseModel):
 
 
 class Party(Strict):
-    name: Name
+    name: OrgName
     uscc: USCC
 
 
 class Employer(Party):
-    legal_representative: Name | None = None
-    address: Text | None = None
+    legal_representative: PersonName | None = None
+    address: Address | None = None
 
 
 class Project(Strict):
-    name: Name
+    name: OrgName
     general_contractor: Party | None = None
     construction_unit: Party | None = None
 
 
 class Complainant(Strict):
-    name: Name
+    name: PersonName
     id_number: ResidentId | None = None
     phone: Phone | None = None
 
 
+def _wage_period_date(value: date) -> date:
+    if value < WAGES_BEGIN:
+        raise ValueError("欠薪期间的日期不能早于2000年1月1日，请核对")
+    return value
+
+
+OwedDate = Annotated[EdgeDate, AfterValidator(_wage_period_date)]
+"""A day of a wage period: ``YYYY-MM-DD``, not before 2000-01-01 (after the receipt date: see ``dated_errors``)."""
+
+
 class WorkerClaim(Strict):
-    name: Name
+    name: PersonName
     id_number: ResidentId
     phone: Phone | None = None
     owed_amount: Amount
-    owed_from: date
-    owed_to: date
+    owed_from: OwedDate
+    owed_to: OwedDate
 
     @model_validator(mode="after")
     def _period_in_order(self) -> WorkerClaim:
@@ -98,10 +113,13 @@ class WorkerClaim(Strict):
         return self
 
 
+Loc = tuple[str | int, ...]
+
+
 class CaseIntake(Strict):
     """The body of a complaint (投诉/举报) as the interface defines it."""
 
-    received_at: AwareDatetime
+    received_at: EdgeDatetime
     channel: Channel
     region_code: RegionCode
     employer: Employer
@@ -120,18 +138,34 @@ class CaseIntake(Strict):
             seen.add(worker.id_number)
         return self
 
-    def dated_errors(self, now: datetime) -> list[tuple[tuple[str | int, ...], str]]:
-        """Checks that need a clock, so they run at the edge (API), never inside a workflow."""
-        errors: list[tuple[tuple[str | int, ...], str]] = []
+    def dated_errors(self, now: datetime) -> list[tuple[Loc, str]]:
+        """Checks that need a clock (or that old cases never had), so they run at the edge (API) before
+        a workflow starts, never inside one: a workflow replays its intake with whatever rules are current."""
+        errors: list[tuple[Loc, str]] = []
         if self.received_at > now + timedelta(minutes=5):
             errors.append((("received_at",), "收到投诉的时间不能晚于当前时间"))
         today = shanghai_date(now)
+        received = min(shanghai_date(self.received_at), today)
         for i, worker in enumerate(self.workers):
             if worker.owed_to > today:
                 errors.append((("workers", i, "owed_to"), "欠薪截止日期不能晚于今天"))
+            elif worker.owed_to > received:
+                errors.append((("workers", i, "owed_to"), f"欠薪截止日期不能晚于收到投诉的日期（{received:%Y-%m-%d}）"))
             if worker.owed_from > today:
                 errors.append((("workers", i, "owed_from"), "欠薪起始日期不能晚于今天"))
+            errors += _birth_errors(("workers", i, "id_number"), worker.id_number, today, received)
+        if self.complainant.id_number is not None:
+            errors += _birth_errors(("complainant", "id_number"), self.complainant.id_number, today, received)
         return errors
+
+
+def _birth_errors(loc: Loc, id_number: str, today: date, received: date) -> list[tuple[Loc, str]]:
+    born = birth_date(id_number)
+    if born > today:
+        return [(loc, "身份证号码中的出生日期晚于今天，请核对")]
+    if born > received:
+        return [(loc, f"身份证号码中的出生日期晚于收到投诉的日期（{received:%Y-%m-%d}），请核对")]
+    return []
 
 
 class WorkerState(BaseModel):
@@ -257,6 +291,7 @@ class CaseState(BaseModel):
     limitation: Limitation | None = None
     not_time_barred_because: str | None = None
     supplement_missing: str | None = None
+    supplement_requested_at: AwareDatetime | None = None
     """What the complainant was asked to complete (补正); None when nothing is outstanding."""
     order_addressee: str | None = None
     last_seq: int = 0

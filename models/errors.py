@@ -21,6 +21,7 @@ class ErrorCode(StrEnum):
     NOTHING_OUTSTANDING = "nothing_outstanding"
     REASON_CODE_REQUIRED = "reason_code_required"
     TIME_BARRED = "time_barred"
+    NOT_TIME_BARRED = "not_time_barred"
     SUPPLEMENT_PENDING = "supplement_pending"
     NO_SUPPLEMENT_REQUESTED = "no_supplement_requested"
     NOTHING_WAS_OWED = "nothing_was_owed"
@@ -59,15 +60,18 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.OUTSTANDING_NOT_ZERO: "尚有欠薪未清偿，不能以该理由结案",
     ErrorCode.ORDER_DUE_NOT_AFTER_TODAY: "限期支付日期必须晚于今天",
     ErrorCode.NOTHING_OUTSTANDING: "本案已无欠薪，无需责令支付",
-    ErrorCode.REASON_CODE_REQUIRED: "不予受理须选择理由代码（time_barred、labour_dispute、not_in_remit、other_territory）",
+    ErrorCode.REASON_CODE_REQUIRED: "不予受理须选择理由代码（reason_code）：time_barred、labour_dispute、"
+    "not_in_remit 或 other_territory",
     ErrorCode.TIME_BARRED: "该投诉所涉欠薪行为终了已超过两年（《劳动保障监察条例》第二十条），"
     "如认为未超过时效，请在 not_time_barred_because 中写明理由",
+    ErrorCode.NOT_TIME_BARRED: "按登记的欠薪期间，该投诉未超过两年查处时效，不能以超过时效为由不予受理",
     ErrorCode.SUPPLEMENT_PENDING: "已通知投诉人补正材料，收到补正材料前不能受理",
     ErrorCode.NO_SUPPLEMENT_REQUESTED: "本案没有待补正的材料",
     ErrorCode.NOTHING_WAS_OWED: "经认定本案欠薪金额为零，应以“未发现违法行为”（no_violation）结案，不能以“已清偿”结案",
     ErrorCode.VIOLATION_FOUND: "本案认定存在欠薪，不能以“未发现违法行为”结案；请先记录认定金额为零的调查结论",
     ErrorCode.NOT_CORRECTED: "尚有欠薪未清偿，不属于“情节轻微且已改正”，不能以该理由结案",
-    ErrorCode.HEAD_APPROVAL_REQUIRED: "尚有欠薪未清偿时以投诉人撤回结案，须经劳动保障行政部门负责人批准（由负责人执行结案）",
+    ErrorCode.HEAD_APPROVAL_REQUIRED: "尚有欠薪未清偿时以投诉人撤回结案，"
+    "须经劳动保障行政部门负责人批准（由负责人执行结案）",
     ErrorCode.DUPLICATE_PAYMENT: "该笔支付（同一劳动者、金额、支付时间和支付方）已登记过，未重复登记",
     ErrorCode.PAID_BEFORE_OWED: "支付时间早于该劳动者欠薪起始日期，请核对",
     ErrorCode.UNKNOWN_NOTICE: "本案中没有该文书",
@@ -102,6 +106,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.NOTHING_OUTSTANDING: 409,
     ErrorCode.REASON_CODE_REQUIRED: 422,
     ErrorCode.TIME_BARRED: 409,
+    ErrorCode.NOT_TIME_BARRED: 409,
     ErrorCode.SUPPLEMENT_PENDING: 409,
     ErrorCode.NO_SUPPLEMENT_REQUESTED: 409,
     ErrorCode.NOTHING_WAS_OWED: 409,
@@ -133,7 +138,9 @@ ACTION_REFUSED = "ActionRefused"
 class Refusal(Exception):
     """A rule refused an action; carries a code and a static zh-CN message."""
 
-    def __init__(self, code: ErrorCode, message: str | None = None) -> None:
+    def __init__(self, code: ErrorCode, message: str | None = None, field: str | None = None) -> None:
         self.code = code
         self.message = message or MESSAGES[code]
+        self.field = field
+        """The body field at fault, when one is (``payments.2.paid_at``)."""
         super().__init__(self.message)

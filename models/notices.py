@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -73,10 +73,15 @@ class NoticeWorkerLine(BaseModel):
 
 
 class NoticeContext(BaseModel):
-    """Everything a template prints; plain data, PII already masked."""
+    """Everything a template prints; plain data, PII already masked.
+
+    The legal basis is written into the paragraphs, before the decision or demand it grounds;
+    ``legal_basis`` lists the same citations as data (what the notice relies on), not a printed line."""
 
     kind: NoticeKind
     title: str
+    subtitle: str = ""
+    """Printed under the title, e.g. （责令限期支付工资） on the 限期改正指令书."""
     bureau_name: str
     doc_number: str
     addressee: str
@@ -89,3 +94,14 @@ class NoticeContext(BaseModel):
     due: date | None = None
     rights: list[str] = []
     contact: str = ""
+    seal_image: str = ""
+    """The bureau's electronic seal (a file path); printed over the signature when the file exists."""
+    # 送达回证 only: the document served and how.
+    served_title: str = ""
+    served_doc_number: str = ""
+    served_at: datetime | None = None
+    service_method: str = ""
+    """送达方式 in Chinese (直接送达, 留置送达, …)."""
+    service_recipient: str = ""
+    """签收人, when someone other than the addressee signed for it."""
+    remarks: str = ""

@@ -6,8 +6,10 @@ altered with a stroke of the pen; both must come from the same exact Decimal, ne
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+
+from models.clock import to_shanghai
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _UNITS = ("", "拾", "佰", "仟")
@@ -84,3 +86,9 @@ def format_yuan(amount: Decimal) -> str:
 def zh_date(d: date) -> str:
     """Dates as GB/T 9704-2012 writes them in the body and under the signature: 2026年11月22日."""
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+def zh_datetime(moment: datetime) -> str:
+    """A moment in Shanghai time as a 送达回证 records it: 2026年11月23日10时05分."""
+    local = to_shanghai(moment)
+    return f"{zh_date(local.date())}{local.hour}时{local.minute:02d}分"

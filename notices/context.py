@@ -1,5 +1,9 @@
 """What each notice says, built from the case.
 
+Every notice follows the ministry's 劳动保障监察文书式样: the facts, then the legal basis placed before
+the decision or demand it grounds ("根据…的规定，现责令…"), then, where the addressee can challenge
+the act, the rights of review naming the review body and the court.
+
 Personal data is masked here, before any template sees it: the context is stored and rendered,
 so a full resident ID number or phone number must never reach it, not even inside free text.
 """
@@ -8,41 +12,66 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
-from models.case import CaseState
+from models.actions import SERVICE_METHOD_ZH, CloseReason, OrderAddressee, RejectReason, ServiceMethod
+from models.case import CaseState, NoticeRef, WorkerState
 from models.clock import shanghai_date
 from models.identity import mask_id, mask_phone
 from models.money import ZERO
-from models.notices import NOTICE_TITLES, Bureau, NoticeContext, NoticeKind, NoticeWorkerLine
+from models.notices import DOC_TYPE_ABBR, NOTICE_TITLES, Bureau, NoticeContext, NoticeKind, NoticeWorkerLine
 from notices.amounts import amount_in_words, format_yuan, zh_date
+from rules.limitation import limitation
 
-RIGHTS = "如不服本决定，可在收到本文书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。"
-CLOSE_REASONS: dict[str, str] = {
-    "cleared": "欠薪已全部清偿",
-    "withdrawn": "投诉人撤回投诉",
-    "no_violation": "经调查未发现违法行为",
-    "transferred": "已移送有关部门处理",
+# --- citations, exactly as printed ---------------------------------------------------------------
+RULES_18 = "《关于实施〈劳动保障监察条例〉若干规定》第十八条"
+ACCEPTANCE_BASIS = "《劳动保障监察条例》第九条、第十四条"
+TIME_BARRED_BASIS = "《劳动保障监察条例》第二十条"
+LABOUR_DISPUTE_BASIS = "《劳动保障监察条例》第二十一条第二款"
+ORDER_BASIS = ("《劳动保障监察条例》第二十六条", "《中华人民共和国劳动合同法》第八十五条")
+"""The power to order wages paid by a date; 保障农民工工资支付条例 art. 54–55 punish other duties."""
+WAGE_DUTY = "《保障农民工工资支付条例》第三条、第十二条、第十六条"
+"""The duty violated: the right to wages in full and on time (3), payment in full on the agreed
+cycle and date (12), the duty to clear arrears (16)."""
+LABOUR_LAW_WAGES = "《中华人民共和国劳动法》第五十条"
+ADVANCE_PAYMENT = "《保障农民工工资支付条例》第三十条"
+"""分包单位拖欠农民工工资的，由施工总承包单位先行清偿，再依法进行追偿。"""
+REVIEW_LAW = "《中华人民共和国行政复议法》第二十条"
+LITIGATION_LAW = "《中华人民共和国行政诉讼法》第四十六条"
+CLOSING_BASIS: dict[str, str] = {
+    CloseReason.CLEARED: "《劳动保障监察条例》第十八条第一款第（二）项",
+    CloseReason.NO_VIOLATION: "《劳动保障监察条例》第十八条",
+    CloseReason.MINOR_CORRECTED: "《劳动保障监察条例》第十八条第一款第（三）项",
+    CloseReason.TRANSFERRED: "《劳动保障监察条例》第十八条第二款",
+    CloseReason.WITHDRAWN: "《劳动保障监察条例》第十八条",
 }
-LEGAL_BASIS: dict[NoticeKind, list[str]] = {
-    NoticeKind.ACCEPTANCE: [
-        "《劳动保障监察条例》第九条、第十四条",
-        "《关于实施〈劳动保障监察条例〉若干规定》第十八条",
-    ],
-    NoticeKind.REJECTION: ["《关于实施〈劳动保障监察条例〉若干规定》第十八条"],
-    NoticeKind.PAYMENT_ORDER: [
-        # 条例第二十六条 is the classic power to order wages paid by a deadline (加付赔偿金 after it);
-        # the domain document names the other two.
-        "《劳动保障监察条例》第二十六条",
-        "《保障农民工工资支付条例》第五十四条、第五十五条",
-        "《中华人民共和国劳动合同法》第八十五条",
-    ],
-    # The brief names no article for closing; 条例第十八条 is where an investigation's outcomes are listed.
-    NoticeKind.CLOSING: ["《劳动保障监察条例》第十八条"],
+CLOSING_GENERIC_BASIS = "《劳动保障监察条例》第十八条"
+
+REDIRECTION_FINDINGS: dict[str, str] = {
+    RejectReason.NOT_IN_REMIT: "经审查，你反映的事项不属于劳动保障监察职权范围。",
+    RejectReason.OTHER_TERRITORY: "经审查，你反映的事项属于劳动保障监察职权范围，但不属于本机关管辖。",
 }
-_RIGHTS_KINDS = frozenset({NoticeKind.PAYMENT_ORDER, NoticeKind.REJECTION})
+PAYMENT_ORDER_SUBTITLE = "（责令限期支付工资）"
+RIGHTS_SHORT_NAMES: dict[NoticeKind, str] = {
+    NoticeKind.PAYMENT_ORDER: "指令书",
+    NoticeKind.REJECTION: "通知书",
+    NoticeKind.CLOSING: "通知书",
+}
+"""The documents the party or the complainant can challenge, by the name the rights clause uses."""
+SERVICE_REMARKS: dict[str, str] = {
+    ServiceMethod.DIRECT: "",
+    ServiceMethod.LEFT: "受送达人拒绝签收，送达人已将文书留置送达，并注明拒收事由和日期。见证人：",
+    ServiceMethod.POST: "邮寄送达，以回执上注明的收件日期为送达日期。",
+    ServiceMethod.PUBLIC_NOTICE: "受送达人下落不明或者以其他方式无法送达，已公告送达。",
+    ServiceMethod.ELECTRONIC: "经受送达人书面同意，以电子方式送达。",
+}
 _NONE = "—"
+_PROJECT_SUFFIXES = ("项目", "工程")
+# The words that start the agency part of a bureau's name, after its region (太原市小店区|人力资源和社会保障局).
+_AGENCY_WORDS = ("人力资源", "人社", "劳动保障", "劳动和社会保障", "劳动")
+_REGION_ENDS = ("省", "自治区", "市", "州", "盟", "地区", "区", "县", "旗")
 
 # A resident ID (18 characters, or the old 15 digits) or a mobile number typed into free text.
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
@@ -55,82 +84,323 @@ def scrub(text: str) -> str:
     return _MOBILE_RE.sub(lambda m: mask_phone(m.group()), text)
 
 
+# --- the review body and the court ----------------------------------------------------------------
+
+
+def bureau_region(bureau: Bureau) -> str:
+    """The region in the bureau's name (太原市小店区人力资源和社会保障局 → 太原市小店区), or "" when the
+    name does not start with one."""
+    name = bureau.name.strip()
+    starts = [i for i in (name.find(w) for w in _AGENCY_WORDS) if i > 0]
+    if not starts:
+        return ""
+    region = name[: min(starts)]
+    return region if region.endswith(_REGION_ENDS) else ""
+
+
+def review_body(bureau: Bureau) -> str:
+    """行政复议机关: as configured, else the people's government of the bureau's own level
+    (行政复议法 2023 art. 24), e.g. 太原市小店区人民政府."""
+    if bureau.review_body.strip():
+        return bureau.review_body.strip()
+    region = bureau_region(bureau)
+    return f"{region}人民政府" if region else "本机关同级人民政府"
+
+
+def court(bureau: Bureau) -> str:
+    """人民法院 for 行政诉讼: as configured, else the court of the bureau's place (行政诉讼法 art. 18),
+    e.g. 太原市小店区人民法院. Where cases go to a designated court (集中管辖), configure it."""
+    if bureau.court.strip():
+        return bureau.court.strip()
+    region = bureau_region(bureau)
+    return f"{region}人民法院" if region else "有管辖权的人民法院"
+
+
+def rights_clause(kind: NoticeKind, bureau: Bureau) -> str:
+    """救济: 60 days for 行政复议, six months for 行政诉讼, with the body and the court named, so that the
+    one-year fallback for an unnamed body never applies. The two articles are cited in the clause."""
+    short = RIGHTS_SHORT_NAMES[kind]
+    return (
+        f"依照{REVIEW_LAW}、{LITIGATION_LAW}的规定，"
+        f"如不服本{short}，可在收到之日起六十日内向{review_body(bureau)}申请行政复议，"
+        f"或者在六个月内向{court(bureau)}提起行政诉讼。"
+    )
+
+
+def service_receipt_number(served_doc_number: str) -> str:
+    """A 送达回证 carries the number of the document it proves served, with a suffix: 小人社监令〔2026〕3号-送."""
+    return f"{served_doc_number}-{DOC_TYPE_ABBR[NoticeKind.SERVICE_RECEIPT]}"
+
+
+# --- pieces of wording ------------------------------------------------------------------------------
+
+
 def _money(amount: Decimal) -> str:
     """An amount in figures and in 大写, as every amount in a notice is printed."""
     return f"人民币{format_yuan(amount)}元（大写：{amount_in_words(amount)}）"
 
 
+def _party(name: str, uscc: str) -> str:
+    return f"{scrub(name)}（统一社会信用代码：{uscc}）"
+
+
 def _employer(case: CaseState) -> str:
-    return f"{scrub(case.employer.name)}（统一社会信用代码：{case.employer.uscc}）"
+    return _party(case.employer.name, case.employer.uscc)
 
 
-def _arrears(case: CaseState, subject: str) -> str:
-    """The facts: who owes how many workers for which period, and how much."""
-    project = f"在“{scrub(case.project.name)}”项目中" if case.project else ""
-    start = min(w.owed_from for w in case.workers)
-    end = max(w.owed_to for w in case.workers)
-    return (
-        f"{subject}{project}拖欠{len(case.workers)}名劳动者{zh_date(start)}至{zh_date(end)}期间的工资，"
-        f"金额合计{_money(case.owed_total)}"
-    )
+def _project(case: CaseState) -> str:
+    """The project by name, with 项目 added only when the name does not already say it."""
+    if case.project is None:
+        return ""
+    name = scrub(case.project.name)
+    return f"“{name}”" if name.endswith(_PROJECT_SUFFIXES) else f"“{name}”项目"
+
+
+def _at_project(case: CaseState) -> str:
+    return f"在{_project(case)}中" if case.project else ""
+
+
+def _period(workers: list[WorkerState]) -> str:
+    start = min(w.owed_from for w in workers)
+    end = max(w.owed_to for w in workers)
+    return f"{zh_date(start)}至{zh_date(end)}期间"
 
 
 def _complaint(case: CaseState) -> str:
+    """The complaint as reported: the claimed amounts, whatever the investigation later confirmed."""
     received = zh_date(shanghai_date(case.received_at))
-    return f"你于{received}向本机关反映，{_arrears(case, _employer(case))}。"
+    claimed = sum((w.claimed_amount for w in case.workers), ZERO)
+    return (
+        f"你于{received}向本机关反映，{_employer(case)}{_at_project(case)}"
+        f"拖欠{len(case.workers)}名劳动者{_period(case.workers)}的工资，金额合计{_money(claimed)}。"
+    )
 
 
 def _case_number(case: CaseState) -> str:
     return scrub(case.case_number) if case.case_number else _NONE
 
 
-def _acceptance(case: CaseState) -> list[str]:
-    return [
-        _complaint(case),
-        f"经审查，该投诉符合受理条件，本机关决定予以受理并立案调查（案号：{_case_number(case)}）。"
-        "调查期间请保持联系畅通，如实提供有关情况和材料。",
-    ]
+def _reason(case: CaseState) -> str:
+    return scrub(case.rejection_reason).strip().rstrip("。；;") if case.rejection_reason else ""
 
 
-def _rejection(case: CaseState) -> list[str]:
-    reason = scrub(case.rejection_reason).rstrip("。") if case.rejection_reason else _NONE
-    return [
-        _complaint(case),
-        f"经审查，该投诉不符合受理条件，理由如下：{reason}。本机关决定不予受理。",
-    ]
+def _owed_workers(case: CaseState) -> list[WorkerState]:
+    """The workers the investigation found owed something (all of them before any finding)."""
+    return [w for w in case.workers if w.amount_due > ZERO] or case.workers
 
 
-def _payment_order(case: CaseState) -> list[str]:
-    due = zh_date(case.order_due) if case.order_due else _NONE
-    return [
-        f"经调查，{_arrears(case, '你单位')}，截至本指令书作出之日尚有{_money(case.outstanding)}未支付。",
-        f"现责令你单位于{due}前，将下列劳动者的工资足额支付到位，并将支付情况书面报告本机关。",
-        "逾期不支付的，本机关将依法责令你单位按应付金额百分之五十以上百分之一百以下的标准向劳动者"
-        "加付赔偿金；符合条件的，将依法列入拖欠农民工工资失信联合惩戒对象名单，实施失信联合惩戒；"
-        "涉嫌拒不支付劳动报酬罪的，将依法移送公安机关追究刑事责任。",
-    ]
+def _to_general_contractor(case: CaseState) -> bool:
+    return (
+        case.order_addressee == OrderAddressee.GENERAL_CONTRACTOR
+        and case.project is not None
+        and case.project.general_contractor is not None
+    )
 
 
-def _closing(case: CaseState) -> list[str]:
-    code = case.close_reason or ""
-    reason = CLOSE_REASONS.get(code) or (scrub(code).rstrip("。") if code else _NONE)
-    found = []
+def _order_addressee(case: CaseState) -> str:
+    if _to_general_contractor(case):
+        assert case.project is not None and case.project.general_contractor is not None
+        contractor = case.project.general_contractor
+        return _party(contractor.name, contractor.uscc)
+    return _employer(case)
+
+
+def _addressee(kind: NoticeKind, case: CaseState) -> str:
+    """The employer (or the general contractor) is ordered to pay; the complainant is told everything else."""
+    return _order_addressee(case) if kind == NoticeKind.PAYMENT_ORDER else scrub(case.complainant.name)
+
+
+def _kind_of(ref: NoticeRef) -> NoticeKind | None:
+    try:
+        return NoticeKind(ref.kind)
+    except ValueError:
+        return None
+
+
+class _Text(NamedTuple):
+    paragraphs: list[str]
+    basis: list[str]
+
+
+# --- one builder per kind ---------------------------------------------------------------------------
+
+
+def _acceptance(case: CaseState, _: NoticeRef | None) -> _Text:
+    return _Text(
+        [
+            _complaint(case),
+            f"经审查，该投诉符合受理条件。根据{ACCEPTANCE_BASIS}和{RULES_18}的规定，本机关决定予以受理，"
+            f"并已立案调查（案号：{_case_number(case)}）。调查期间请保持联系畅通，如实提供有关情况和材料。",
+        ],
+        [ACCEPTANCE_BASIS, RULES_18],
+    )
+
+
+def _rejection(case: CaseState, _: NoticeRef | None) -> _Text:
+    """不予受理 by reason code: time-barred (条例 art. 20) or a labour dispute (条例 art. 21 ¶2); a refusal
+    recorded before reason codes existed keeps the generic wording with the officer's reason."""
+    reason = _reason(case)
+    if case.rejection_code == RejectReason.TIME_BARRED:
+        limit = case.limitation or limitation(shanghai_date(case.received_at), [w.owed_to for w in case.workers])
+        return _Text(
+            [
+                _complaint(case),
+                f"经审查，你反映的拖欠工资行为于{zh_date(limit.violation_ended)}终了，"
+                f"至本机关收到投诉之日已超过两年。根据{TIME_BARRED_BASIS}和{RULES_18}的规定，本机关决定不予受理。",
+            ],
+            [TIME_BARRED_BASIS, RULES_18],
+        )
+    if case.rejection_code == RejectReason.LABOUR_DISPUTE:
+        detail = f"（{reason}）" if reason else ""
+        return _Text(
+            [
+                _complaint(case),
+                f"经审查，你反映的事项属于应当通过劳动争议处理程序解决的事项{detail}。"
+                f"根据{LABOUR_DISPUTE_BASIS}和{RULES_18}的规定，本机关决定不予受理。"
+                "请你依照劳动争议处理或者诉讼的程序，向劳动人事争议仲裁委员会申请仲裁，或者依法向人民法院提起诉讼。",
+            ],
+            [LABOUR_DISPUTE_BASIS, RULES_18],
+        )
+    return _Text(
+        [
+            _complaint(case),
+            f"经审查，该投诉不符合受理条件，理由如下：{reason or _NONE}。根据{RULES_18}的规定，本机关决定不予受理。",
+        ],
+        [RULES_18],
+    )
+
+
+def _redirection(case: CaseState, _: NoticeRef | None) -> _Text:
+    """告知书: where to go instead (若干规定 art. 18); the claim itself is not refused, so no rights clause."""
+    finding = REDIRECTION_FINDINGS.get(case.rejection_code or "", "经审查，你反映的事项不由本机关处理。")
+    return _Text(
+        [
+            _complaint(case),
+            f"{finding}根据{RULES_18}的规定，现告知如下：{_reason(case) or _NONE}。",
+            "本告知不影响你依法向有权处理的机关主张权利。",
+        ],
+        [RULES_18],
+    )
+
+
+def _supplement(case: CaseState, _: NoticeRef | None) -> _Text:
+    missing = scrub(case.supplement_missing).strip().rstrip("。；;") if case.supplement_missing else _NONE
+    return _Text(
+        [
+            _complaint(case),
+            f"经审查，你提交的投诉材料尚需补正。根据{RULES_18}的规定，请你补正以下材料：{missing}。",
+            "本机关受理投诉的五个工作日期限，自收到你补正的全部材料之日起重新计算。",
+        ],
+        [RULES_18],
+    )
+
+
+def _payment_order(case: CaseState, _: NoticeRef | None) -> _Text:
+    """责令限期支付工资: facts and the duty violated, then the power (条例 art. 26, 劳动合同法 art. 85)
+    before the demand, then what follows if the date passes. Addressed to the general contractor, it
+    says the subcontractor owes and the contractor pays first (保障农民工工资支付条例 art. 30)."""
+    workers = _owed_workers(case)
+    owed = sum((w.amount_due for w in workers), ZERO)
+    outstanding = case.outstanding
+    unpaid = "至今未支付" if outstanding == owed else f"截至本指令书作出之日尚有{_money(outstanding)}未支付"
+    arrears = f"拖欠{len(workers)}名劳动者{_period(workers)}的工资，金额合计{_money(owed)}，{unpaid}"
+    duty = f"违反了{WAGE_DUTY}和{LABOUR_LAW_WAGES}的规定"
+    due = f"于{zh_date(case.order_due)}前（含当日）" if case.order_due else "自收到本指令书之日起十日内"
+    power = f"根据{'、'.join(ORDER_BASIS)}的规定，现责令你单位{due}"
+    basis = [*ORDER_BASIS, WAGE_DUTY, LABOUR_LAW_WAGES]
+    if _to_general_contractor(case):
+        return _Text(
+            [
+                f"经调查，你单位系{_project(case)}的施工总承包单位。该项目分包单位{_employer(case)}{arrears}，"
+                f"{duty}。根据{ADVANCE_PAYMENT}的规定，上述工资由你单位先行清偿，再依法进行追偿。",
+                f"{power}先行清偿下列劳动者的工资，并书面报告清偿情况。",
+                "逾期不清偿的，本机关将依法作出行政处理决定；涉嫌犯罪的，将依法移送公安机关。",
+            ],
+            [*basis, ADVANCE_PAYMENT],
+        )
+    return _Text(
+        [
+            f"经调查，你单位{_at_project(case)}{arrears}，{duty}。",
+            f"{power}足额支付下列劳动者的工资，并书面报告支付情况。",
+            "逾期不支付的，本机关将依法责令你单位按应付金额百分之五十以上百分之一百以下的标准向劳动者加付赔偿金；"
+            "符合条件的，将依法列入拖欠农民工工资失信联合惩戒对象名单；涉嫌拒不支付劳动报酬罪的，将依法移送公安机关。",
+        ],
+        basis,
+    )
+
+
+def _payment_status(case: CaseState) -> str:
+    """What was paid and what is still owed, in words that never claim the arrears were cleared."""
+    parts = []
     if case.paid_total > ZERO:
-        found.append(f"已清偿工资{_money(case.paid_total)}")
-    if case.outstanding > ZERO and code not in ("cleared", "no_violation"):
-        found.append(f"尚有{_money(case.outstanding)}未清偿")
-    facts = f"经查，{'，'.join(found)}。" if found else ""
-    return [
-        _complaint(case),
-        f"本机关已立案调查（案号：{_case_number(case)}）。{facts}结案理由：{reason}。本机关决定对该案予以结案。",
-    ]
+        parts.append(f"已支付工资{_money(case.paid_total)}")
+    if case.outstanding > ZERO and case.owed_total > ZERO:
+        parts.append(f"尚有工资{_money(case.outstanding)}未支付")
+    return f"截至结案之日，{'，'.join(parts)}。" if parts else ""
 
 
-_PARAGRAPHS: dict[NoticeKind, Callable[[CaseState], list[str]]] = {
+def _closing(case: CaseState, _: NoticeRef | None) -> _Text:
+    """结案 by reason (条例 art. 18). 清偿 is said only of arrears that were owed and paid in full."""
+    code = case.close_reason or ""
+    accepted = f"于{zh_date(shanghai_date(case.accepted_at))}" if case.accepted_at else "已"
+    opened = f"本机关{accepted}立案调查（案号：{_case_number(case)}）。"
+    owed, paid = case.owed_total, case.paid_total
+    workers = _owed_workers(case)
+    close = "本机关决定对该案予以结案。"
+    if code == CloseReason.CLEARED and owed > ZERO and case.outstanding == ZERO:
+        order = case.latest_notice(NoticeKind.PAYMENT_ORDER.value)
+        ordered = f"经本机关责令限期支付（{order.doc_number}）" if order else "经本机关责令改正"
+        basis = CLOSING_BASIS[CloseReason.CLEARED]
+        finding = (
+            f"经查，被投诉单位拖欠{len(workers)}名劳动者工资{_money(owed)}。{ordered}，上述欠薪已全部清偿，"
+            f"共计{_money(paid)}。根据{basis}的规定，{close}"
+        )
+    elif code == CloseReason.NO_VIOLATION or (code == CloseReason.CLEARED and owed == ZERO):
+        # "cleared" with nothing owed is no violation (the rules refuse it; the notice never claims a payment)
+        basis = CLOSING_BASIS[CloseReason.NO_VIOLATION]
+        finding = f"经调查，未发现被投诉单位存在拖欠工资的违法行为。根据{basis}的规定，{close}"
+    elif code == CloseReason.MINOR_CORRECTED:
+        basis = CLOSING_BASIS[CloseReason.MINOR_CORRECTED]
+        corrected = (
+            f"被投诉单位拖欠{len(workers)}名劳动者工资{_money(owed)}，情节轻微，且已在调查期间全部支付，违法行为已经改正"
+            if owed > ZERO and paid > ZERO
+            else "被投诉单位的违法行为情节轻微，且已经改正"
+        )
+        finding = f"经查，{corrected}。根据{basis}的规定，本机关决定撤销立案。"
+    elif code == CloseReason.TRANSFERRED:
+        basis = CLOSING_BASIS[CloseReason.TRANSFERRED]
+        finding = (
+            f"经调查，该案依法应当由有关部门处理。根据{basis}的规定，本机关已将该案移送有关部门处理，"
+            f"并决定对该案予以结案。{_payment_status(case)}"
+        )
+    elif code == CloseReason.WITHDRAWN:
+        basis = CLOSING_BASIS[CloseReason.WITHDRAWN]
+        still = "你可以依法通过劳动争议仲裁或者诉讼等途径主张权利。" if case.outstanding > ZERO and owed > ZERO else ""
+        finding = f"你已撤回投诉。根据{basis}的规定，{close}{_payment_status(case)}{still}"
+    else:
+        # a reason recorded before reason codes existed, or "cleared" with money still owed (refused by
+        # the rules): the reason as recorded and what was paid, never a claim that the arrears were cleared
+        basis = CLOSING_GENERIC_BASIS
+        reason = "经责令改正" if code == CloseReason.CLEARED else scrub(code).strip().rstrip("。") or _NONE
+        finding = f"结案理由：{reason}。根据{basis}的规定，{close}{_payment_status(case)}"
+    return _Text([_complaint(case), opened + finding], [basis])
+
+
+def _service_receipt(case: CaseState, subject: NoticeRef | None) -> _Text:
+    """The 送达回证 is a form: its content is the fields of ``build_context``, not paragraphs."""
+    if subject is None:
+        raise ValueError("送达回证须指明所送达的文书")
+    return _Text([], [])
+
+
+_PARAGRAPHS: dict[NoticeKind, Callable[[CaseState, NoticeRef | None], _Text]] = {
     NoticeKind.ACCEPTANCE: _acceptance,
     NoticeKind.REJECTION: _rejection,
+    NoticeKind.REDIRECTION: _redirection,
+    NoticeKind.SUPPLEMENT: _supplement,
     NoticeKind.PAYMENT_ORDER: _payment_order,
     NoticeKind.CLOSING: _closing,
+    NoticeKind.SERVICE_RECEIPT: _service_receipt,
 }
 
 
@@ -142,30 +412,79 @@ def _contact(bureau: Bureau) -> str:
     return "　".join(p for p in parts if p)
 
 
+class _Receipt(NamedTuple):
+    addressee: str
+    served_title: str
+    served_doc_number: str
+    served_at: datetime | None
+    service_method: str
+    service_recipient: str
+    remarks: str
+
+
+def _receipt(case: CaseState, subject: NoticeRef) -> _Receipt:
+    """What the 送达回证 records of the served document: its title and number, its addressee, when and
+    how it was served and who signed for it."""
+    served_kind = _kind_of(subject)
+    if served_kind is None:
+        title, addressee = scrub(subject.kind), scrub(case.complainant.name)
+    else:
+        subtitle = PAYMENT_ORDER_SUBTITLE if served_kind == NoticeKind.PAYMENT_ORDER else ""
+        title, addressee = NOTICE_TITLES[served_kind] + subtitle, _addressee(served_kind, case)
+    method = subject.service_method or ""
+    known = method in SERVICE_METHOD_ZH
+    return _Receipt(
+        addressee=addressee,
+        served_title=title,
+        served_doc_number=scrub(subject.doc_number),
+        served_at=subject.served_at,
+        service_method=SERVICE_METHOD_ZH[ServiceMethod(method)] if known else scrub(method),
+        service_recipient=scrub(subject.service_recipient or ""),
+        remarks=SERVICE_REMARKS.get(method, "") if known else "",
+    )
+
+
 def build_context(
-    kind: NoticeKind, case: CaseState, *, bureau: Bureau, doc_number: str, issued_on: date
+    kind: NoticeKind,
+    case: CaseState,
+    *,
+    bureau: Bureau,
+    doc_number: str,
+    issued_on: date,
+    subject: NoticeRef | None = None,
 ) -> NoticeContext:
-    """The notice as plain data: the complainant is told of acceptance, rejection and closing; the
-    employer is ordered to pay, with each worker's outstanding amount next to a masked ID number."""
+    """The notice as plain data: the complainant is told of acceptance, refusal, redirection, what to
+    complete and closing; the employer (or the general contractor) is ordered to pay, with each worker's
+    outstanding amount next to a masked ID number; a 送达回证 proves the service of ``subject``."""
+    text = _PARAGRAPHS[kind](case, subject)
     ordered = kind == NoticeKind.PAYMENT_ORDER
     workers = [
         NoticeWorkerLine(name=scrub(w.name), id_masked=mask_id(w.id_number), amount=w.outstanding)
         for w in case.workers
         if ordered and w.outstanding > ZERO
     ]
+    receipt = _receipt(case, subject) if kind == NoticeKind.SERVICE_RECEIPT and subject is not None else None
     return NoticeContext(
         kind=kind,
         title=NOTICE_TITLES[kind],
+        subtitle=PAYMENT_ORDER_SUBTITLE if ordered else "",
         bureau_name=bureau.name,
         doc_number=doc_number,
-        addressee=_employer(case) if ordered else scrub(case.complainant.name),
+        addressee=receipt.addressee if receipt else _addressee(kind, case),
         case_number=scrub(case.case_number) if case.case_number else None,
         issued_on=issued_on,
-        paragraphs=_PARAGRAPHS[kind](case),
-        legal_basis=list(LEGAL_BASIS[kind]),
+        paragraphs=text.paragraphs,
+        legal_basis=text.basis,
         workers=workers,
         total_amount=case.outstanding if ordered else None,
         due=case.order_due if ordered else None,
-        rights=[RIGHTS] if kind in _RIGHTS_KINDS else [],
+        rights=[rights_clause(kind, bureau)] if kind in RIGHTS_SHORT_NAMES else [],
         contact=_contact(bureau),
+        seal_image=bureau.seal_image,
+        served_title=receipt.served_title if receipt else "",
+        served_doc_number=receipt.served_doc_number if receipt else "",
+        served_at=receipt.served_at if receipt else None,
+        service_method=receipt.service_method if receipt else "",
+        service_recipient=receipt.service_recipient if receipt else "",
+        remarks=receipt.remarks if receipt else "",
     )

@@ -3,11 +3,15 @@
 Injection safety: nothing from a case is ever spliced into typst markup. The context goes to the
 template as one JSON string through ``sys.inputs``; the templates decode it and place each value
 as a string, so a name such as ``#set page(width: 1pt)`` or ``*x* $y$`` is printed literally.
+
+The bureau's electronic seal is read here, from the configured file, and handed over the same way (a
+JSON array of its bytes): the compiler's root is the templates folder, so it could not read the file.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,7 +20,9 @@ from typing import Any
 import typst
 
 from models.notices import NoticeContext, NoticeKind
-from notices.amounts import amount_in_words, format_yuan, zh_date
+from notices.amounts import amount_in_words, format_yuan, zh_date, zh_datetime
+
+log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Where Debian's fonts-noto-cjk puts its files (and where older releases and other distros do).
@@ -27,6 +33,9 @@ DEFAULT_FONT_DIRS = (
     Path("/usr/share/fonts/noto-cjk"),
 )
 BODY_FONT = "Noto Serif CJK SC"  # the templates' only face: FangSong and 小标宋 are not free fonts
+# Image formats typst reads, by the seal file's first bytes (the suffix may lie).
+_SEAL_MAGIC = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpg"), (b"GIF8", "gif"))
+MAX_SEAL_BYTES = 2 * 1024 * 1024
 
 
 class FontsMissingError(RuntimeError):
@@ -47,6 +56,7 @@ def payload(ctx: NoticeContext) -> dict[str, Any]:
     return {
         "kind": ctx.kind.value,
         "title": ctx.title,
+        "subtitle": ctx.subtitle,
         "bureau_name": ctx.bureau_name,
         "doc_number": ctx.doc_number,
         "addressee": ctx.addressee,
@@ -60,7 +70,46 @@ def payload(ctx: NoticeContext) -> dict[str, Any]:
         "workers": [{"name": w.name, "id_masked": w.id_masked, "amount": format_yuan(w.amount)} for w in ctx.workers],
         "total_figures": format_yuan(total) if total is not None else "",
         "total_words": amount_in_words(total) if total is not None else "",
+        "served_title": ctx.served_title,
+        "served_doc_number": ctx.served_doc_number,
+        "served_at_zh": zh_datetime(ctx.served_at) if ctx.served_at else "",
+        "service_method": ctx.service_method,
+        "service_recipient": ctx.service_recipient,
+        "remarks": ctx.remarks,
+        "seal_format": "",
     }
+
+
+def seal_format(image: bytes) -> str | None:
+    """png, jpg, gif or svg by content; None for anything else."""
+    for magic, fmt in _SEAL_MAGIC:
+        if image.startswith(magic):
+            return fmt
+    head = image[:1024].lstrip().lower()
+    if head.startswith((b"<svg", b"<?xml")) and b"<svg" in image[:4096].lower():
+        return "svg"
+    return None
+
+
+def read_seal(path: str) -> tuple[bytes, str] | None:
+    """The seal image and its format, or None (no seal configured, file missing, unreadable or not an
+    image): the notice then shows the place for a wet seal instead of failing."""
+    if not path:
+        return None
+    file = Path(path)
+    try:
+        if not file.is_file() or file.stat().st_size > MAX_SEAL_BYTES:
+            log.warning("seal image %s missing or too large; printing the place for the seal", path)
+            return None
+        image = file.read_bytes()
+    except OSError as exc:
+        log.warning("seal image %s unreadable (%s); printing the place for the seal", path, exc)
+        return None
+    fmt = seal_format(image)
+    if fmt is None:
+        log.warning("seal image %s is not PNG, JPEG, GIF or SVG; printing the place for the seal", path)
+        return None
+    return image, fmt
 
 
 class NoticeRenderer:
@@ -87,10 +136,16 @@ class NoticeRenderer:
 
     def render(self, ctx: NoticeContext) -> bytes:
         """The notice as PDF bytes; same context, same bytes (no timestamp, no random IDs)."""
-        data = json.dumps(payload(ctx), ensure_ascii=False)
+        data = payload(ctx)
+        inputs = {"seal": ""}
+        seal = read_seal(ctx.seal_image)
+        if seal is not None:
+            data["seal_format"] = seal[1]
+            inputs["seal"] = json.dumps(list(seal[0]), separators=(",", ":"))
+        inputs["data"] = json.dumps(data, ensure_ascii=False)
         template = str(TEMPLATES / f"{ctx.kind.value}.typ")
         with self._lock:
-            pdf = self._compiler.compile(input=template, format="pdf", sys_inputs={"data": data})
+            pdf = self._compiler.compile(input=template, format="pdf", sys_inputs=inputs)
         if not isinstance(pdf, bytes):
             raise TypeError(f"typst returned {type(pdf).__name__} instead of PDF bytes")
         return pdf

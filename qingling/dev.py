@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 DEMO_USERS: list[tuple[str, Role, list[str]]] = [
     ("inspector", Role.INSPECTOR, ["140105"]),
     ("supervisor", Role.SUPERVISOR, ["140105"]),
+    ("head", Role.HEAD, ["140105"]),
     ("admin", Role.ADMIN, []),
 ]
 

@@ -17,6 +17,8 @@ DEFAULT_BUREAUS = [
         region_code="140105",
         address="太原市小店区（示例地址）",
         phone="12333",
+        review_body="太原市小店区人民政府",
+        court="太原市小店区人民法院",
     )
 ]
 

@@ -12,6 +12,7 @@ from activities.notices import NoticeActivities
 from notices.render import NoticeRenderer
 from qingling.settings import Settings
 from workflows.case import ArrearsCase
+from workflows.options import WORKFLOW_RUNNER
 
 
 def build_worker(
@@ -22,11 +23,12 @@ def build_worker(
 ) -> Worker:
     store = CaseStore(sessions, settings)
     notices = NoticeActivities(sessions, renderer or NoticeRenderer(), settings)
-    calendar = CalendarActivities(sessions)
+    calendar = CalendarActivities(sessions, service_days=lambda region: settings.bureau_for(region or "").service_days)
     return Worker(
         client,
         task_queue=settings.task_queue,
         workflows=[ArrearsCase],
+        workflow_runner=WORKFLOW_RUNNER,
         activities=[
             store.record_event,
             store.assign_case_number,

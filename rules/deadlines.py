@@ -109,30 +109,72 @@ def payment_order_deadline(issued: date, due: date) -> Deadline:
         kind=DeadlineKind.PAYMENT_ORDER,
         start=issued,
         due=due,
-        basis="《保障农民工工资支付条例》第五十四条、《劳动合同法》第八十五条",
+        basis="《劳动保障监察条例》第二十六条、《中华人民共和国劳动合同法》第八十五条：按指令书限定的期限支付",
+    )
+
+
+def service_deadline(issued: date, days: int) -> Deadline:
+    """An order that opens a period must be served; the bureau sets how many calendar days it allows."""
+    if isinstance(days, bool) or days < 0:
+        raise ValueError(f"送达期限天数应为非负整数，而不是 {days!r}")
+    return Deadline(
+        kind=DeadlineKind.SERVICE,
+        start=issued,
+        due=issued + timedelta(days=days),
+        basis=f"本机关规定：指令书应于作出后{days}日内送达；期间自送达之日起计算，未送达的不能作为后续处理的依据",
     )
 
 
 def effective_status(d: Deadline, today: date) -> DeadlineStatus:
-    """A pending deadline whose last day has passed reads as overdue."""
-    if d.status == DeadlineStatus.PENDING and today > d.due:
+    """A pending deadline whose last day has passed reads as overdue, unless its clock is suspended."""
+    if d.status == DeadlineStatus.PENDING and d.suspended_since is None and today > d.due:
         return DeadlineStatus.OVERDUE
     return d.status
 
 
-def _set_status(deadlines: list[Deadline], kind: DeadlineKind, status: DeadlineStatus) -> list[Deadline]:
+def _update_pending(deadlines: list[Deadline], kind: DeadlineKind, update: dict[str, object]) -> list[Deadline]:
     def apply(d: Deadline) -> Deadline:
         hit = d.kind == kind and d.status == DeadlineStatus.PENDING
-        return d.model_copy(update={"status": status}) if hit else d
+        return d.model_copy(update=update) if hit else d
 
     return [apply(d) for d in deadlines]
 
 
-def mark_met(deadlines: list[Deadline], kind: DeadlineKind) -> list[Deadline]:
-    """New list; the kind's pending deadline is met. Inputs stay untouched (workflow state is replayed)."""
-    return _set_status(deadlines, kind, DeadlineStatus.MET)
+def met_status(d: Deadline, on: date) -> DeadlineStatus:
+    """Met on or before its last day is ``met``; after it, ``met_late`` — never silently ``met``."""
+    return DeadlineStatus.MET if on <= d.due else DeadlineStatus.MET_LATE
+
+
+def mark_met(deadlines: list[Deadline], kind: DeadlineKind, on: date) -> list[Deadline]:
+    """New list; the kind's pending deadline is met on ``on``. Inputs stay untouched (workflow state is replayed)."""
+
+    def apply(d: Deadline) -> Deadline:
+        if d.kind != kind or d.status != DeadlineStatus.PENDING:
+            return d
+        return d.model_copy(update={"status": met_status(d, on), "met_at": on, "suspended_since": None})
+
+    return [apply(d) for d in deadlines]
 
 
 def cancel(deadlines: list[Deadline], kind: DeadlineKind) -> list[Deadline]:
     """New list; the kind's pending deadline no longer applies (e.g. the case was refused or closed)."""
-    return _set_status(deadlines, kind, DeadlineStatus.CANCELLED)
+    return _update_pending(deadlines, kind, {"status": DeadlineStatus.CANCELLED})
+
+
+def cancel_all(deadlines: list[Deadline]) -> list[Deadline]:
+    """New list; every pending deadline is cancelled (closing or refusing ends every clock)."""
+    return [
+        d.model_copy(update={"status": DeadlineStatus.CANCELLED}) if d.status == DeadlineStatus.PENDING else d
+        for d in deadlines
+    ]
+
+
+def suspend(deadlines: list[Deadline], kind: DeadlineKind, since: date) -> list[Deadline]:
+    """New list; the kind's pending clock stands still from ``since`` (补正)."""
+    return _update_pending(deadlines, kind, {"suspended_since": since})
+
+
+def replace(deadlines: list[Deadline], fresh: Deadline) -> list[Deadline]:
+    """New list; the pending deadline of ``fresh.kind`` is replaced by ``fresh`` (a clock that restarts)."""
+    kept = [d for d in deadlines if not (d.kind == fresh.kind and d.status == DeadlineStatus.PENDING)]
+    return [*kept, fresh]

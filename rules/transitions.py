@@ -7,21 +7,33 @@ the API's 409 and the workflow's refusal can never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from models.actions import (
+    AcceptBody,
     Action,
     Body,
     CloseBody,
     CloseReason,
     IssueOrderBody,
+    OrderAddressee,
     RecordFindingBody,
     RecordPaymentBody,
+    RecordServiceBody,
+    RecordSupplementBody,
+    RejectBody,
+    RejectReason,
+    ServiceMethod,
 )
-from models.case import CaseState, Payment, Role, Stage
+from models.case import CaseState, Payment, Role, Stage, WorkerState
+from models.clock import shanghai_date
 from models.errors import ErrorCode, Refusal
 from models.money import ZERO
+from models.notices import SERVED_KINDS, NoticeKind
+
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far ahead of the server's clock a reported moment may lie (a phone's clock runs fast)."""
 
 
 @dataclass(frozen=True)
@@ -31,18 +43,20 @@ class ActionRule:
 
 
 _OPEN = frozenset({Stage.INVESTIGATING, Stage.ORDERED})
+_CLOSERS = frozenset({Role.SUPERVISOR, Role.HEAD})
+_INSPECTOR = frozenset({Role.INSPECTOR})
 RULES: dict[Action, ActionRule] = {
-    Action.ACCEPT: ActionRule(frozenset({Role.INSPECTOR}), frozenset({Stage.INTAKE})),
-    Action.REJECT: ActionRule(frozenset({Role.INSPECTOR}), frozenset({Stage.INTAKE})),
-    Action.RECORD_FINDING: ActionRule(frozenset({Role.INSPECTOR}), _OPEN),
-    Action.ISSUE_ORDER: ActionRule(frozenset({Role.INSPECTOR}), frozenset({Stage.INVESTIGATING})),
-    Action.RECORD_PAYMENT: ActionRule(frozenset({Role.INSPECTOR}), _OPEN),
-    Action.CLOSE: ActionRule(
-        frozenset({Role.SUPERVISOR}), frozenset({Stage.INVESTIGATING, Stage.ORDERED, Stage.CLEARED})
-    ),
+    Action.ACCEPT: ActionRule(_INSPECTOR, frozenset({Stage.INTAKE})),
+    Action.REJECT: ActionRule(_INSPECTOR, frozenset({Stage.INTAKE})),
+    Action.REQUEST_SUPPLEMENT: ActionRule(_INSPECTOR, frozenset({Stage.INTAKE})),
+    Action.RECORD_SUPPLEMENT: ActionRule(_INSPECTOR, frozenset({Stage.INTAKE})),
+    Action.RECORD_FINDING: ActionRule(_INSPECTOR, _OPEN),
+    Action.ISSUE_ORDER: ActionRule(_INSPECTOR, frozenset({Stage.INVESTIGATING})),
+    # Every notice is served, including those issued as the case ends (refusal, closing notice).
+    Action.RECORD_SERVICE: ActionRule(_INSPECTOR, frozenset(Stage)),
+    Action.RECORD_PAYMENT: ActionRule(_INSPECTOR, _OPEN),
+    Action.CLOSE: ActionRule(_CLOSERS, frozenset({Stage.INVESTIGATING, Stage.ORDERED, Stage.CLEARED})),
 }
-
-MAY_CLOSE_WITH_OUTSTANDING = frozenset({CloseReason.TRANSFERRED, CloseReason.WITHDRAWN})
 
 
 def check_action(stage: Stage, action: Action, role: Role) -> None:
@@ -58,55 +72,153 @@ def allowed_actions(stage: Stage, role: Role) -> list[Action]:
     return [a for a, r in RULES.items() if role in r.roles and stage in r.stages]
 
 
+def check_input(body: Body, now: datetime) -> None:
+    """Rules on the body alone, independent of the case: the API checks them before anything is sent,
+    and the workflow's validators again. Handlers do not re-check them (time only moves forward, and
+    actions recorded before a rule existed must still replay)."""
+    if isinstance(body, RejectBody) and body.reason_code is None:
+        raise Refusal(ErrorCode.REASON_CODE_REQUIRED, field="reason_code")
+    if isinstance(body, RecordServiceBody):
+        if body.method == ServiceMethod.ELECTRONIC and not body.electronic_consent:
+            raise Refusal(ErrorCode.CONSENT_REQUIRED, field="electronic_consent")
+        _not_future(body.served_at, now, "served_at")
+    if isinstance(body, RecordSupplementBody):
+        _not_future(body.received_at, now, "received_at")
+    if isinstance(body, RecordPaymentBody):
+        for i, line in enumerate(body.payments):
+            _not_future(line.paid_at, now, f"payments.{i}.paid_at")
+
+
+def _workers(case: CaseState) -> dict[str, WorkerState]:
+    return {w.id_number: w for w in case.workers}
+
+
 def _unique(ids: list[str]) -> None:
     if len(set(ids)) != len(ids):
         raise Refusal(ErrorCode.DUPLICATE_WORKER)
 
 
+def _not_future(moment: datetime, now: datetime, field: str) -> None:
+    if moment > now + CLOCK_SKEW:
+        raise Refusal(ErrorCode.IN_THE_FUTURE, field=field)
+
+
+def check_accept(case: CaseState, body: AcceptBody) -> None:
+    if case.supplement_missing is not None:
+        raise Refusal(ErrorCode.SUPPLEMENT_PENDING)
+    if case.limitation is not None and case.limitation.time_barred and not body.not_time_barred_because:
+        raise Refusal(ErrorCode.TIME_BARRED)
+
+
+def check_reject(case: CaseState, body: RejectBody) -> None:
+    barred = case.limitation is not None and case.limitation.time_barred
+    if body.reason_code == RejectReason.TIME_BARRED and not barred:
+        raise Refusal(ErrorCode.NOT_TIME_BARRED)
+
+
+def check_supplement(case: CaseState, body: RecordSupplementBody) -> None:
+    if case.supplement_missing is None or case.supplement_requested_at is None:
+        raise Refusal(ErrorCode.NO_SUPPLEMENT_REQUESTED)
+    if body.received_at < case.supplement_requested_at:
+        raise Refusal(ErrorCode.SUPPLEMENT_BEFORE_REQUEST)
+
+
 def check_finding(case: CaseState, body: RecordFindingBody) -> None:
     _unique([line.id_number for line in body.workers])
+    workers = _workers(case)
     for line in body.workers:
-        worker = case.worker(line.id_number)
+        worker = workers.get(line.id_number)
         if worker is None:
             raise Refusal(ErrorCode.UNKNOWN_WORKER)
         if line.confirmed_amount < worker.paid_amount:
             raise Refusal(ErrorCode.OVERPAYMENT, "认定金额不能低于该劳动者已获支付的金额")
 
 
-def check_order(case: CaseState, due: date, today: date) -> None:
-    if due <= today:
+def check_order(case: CaseState, body: IssueOrderBody, now: datetime) -> None:
+    if body.due_date <= shanghai_date(now):
         raise Refusal(ErrorCode.ORDER_DUE_NOT_AFTER_TODAY)
     if case.outstanding == ZERO:
         raise Refusal(ErrorCode.NOTHING_OUTSTANDING)
+    if body.addressee == OrderAddressee.GENERAL_CONTRACTOR and (
+        case.project is None or case.project.general_contractor is None
+    ):
+        raise Refusal(ErrorCode.NO_GENERAL_CONTRACTOR)
+
+
+def check_service(case: CaseState, body: RecordServiceBody) -> None:
+    notice = case.notice(body.notice_id)
+    if notice is None:
+        raise Refusal(ErrorCode.UNKNOWN_NOTICE)
+    if notice.kind not in SERVED_KINDS:
+        raise Refusal(ErrorCode.NOT_SERVABLE)
+    if notice.served:
+        raise Refusal(ErrorCode.ALREADY_SERVED)
+    if body.served_at < notice.issued_at:
+        raise Refusal(ErrorCode.SERVED_BEFORE_ISSUE)
+    if notice.kind == NoticeKind.PAYMENT_ORDER and case.order_due and shanghai_date(body.served_at) >= case.order_due:
+        raise Refusal(ErrorCode.SERVED_AFTER_DUE)
 
 
 def check_payment(case: CaseState, body: RecordPaymentBody) -> None:
+    """Each line names a worker of the case, pays no more than is outstanding, falls inside the arrears'
+    time and was not recorded before (the same worker, amount, moment and payer twice is one payment)."""
+    workers = _workers(case)
+    seen = {p.key() for p in case.payments}
     per_worker: dict[str, Decimal] = {}
     for line in body.payments:
-        worker = case.worker(line.id_number)
+        worker = workers.get(line.id_number)
         if worker is None:
             raise Refusal(ErrorCode.UNKNOWN_WORKER)
+        key = Payment.model_validate(line.model_dump()).key()
+        if key in seen:
+            raise Refusal(ErrorCode.DUPLICATE_PAYMENT)
+        seen.add(key)
+        if shanghai_date(line.paid_at) < worker.owed_from:
+            raise Refusal(ErrorCode.PAID_BEFORE_OWED)
         per_worker[line.id_number] = per_worker.get(line.id_number, ZERO) + line.amount
         if per_worker[line.id_number] > worker.outstanding:
             raise Refusal(ErrorCode.OVERPAYMENT)
 
 
-def check_close(case: CaseState, body: CloseBody) -> None:
-    if case.outstanding > ZERO and body.reason not in MAY_CLOSE_WITH_OUTSTANDING:
-        raise Refusal(ErrorCode.OUTSTANDING_NOT_ZERO)
+def check_close(case: CaseState, body: CloseBody, role: Role) -> None:
+    """Closing reasons follow 劳动保障监察条例 art. 18; a case whose confirmed arrears are zero is
+    ``no_violation``, never ``cleared``."""
+    reason, owed, outstanding = body.reason, case.owed_total, case.outstanding
+    if reason == CloseReason.CLEARED:
+        if owed == ZERO:
+            raise Refusal(ErrorCode.NOTHING_WAS_OWED)
+        if outstanding > ZERO:
+            raise Refusal(ErrorCode.OUTSTANDING_NOT_ZERO)
+    elif reason == CloseReason.NO_VIOLATION:
+        if owed > ZERO:
+            raise Refusal(ErrorCode.VIOLATION_FOUND)
+    elif reason == CloseReason.MINOR_CORRECTED:
+        if outstanding > ZERO:
+            raise Refusal(ErrorCode.NOT_CORRECTED)
+    elif reason == CloseReason.WITHDRAWN and outstanding > ZERO and role != Role.HEAD:
+        raise Refusal(ErrorCode.HEAD_APPROVAL_REQUIRED)
 
 
-def check(case: CaseState, action: Action, role: Role, body: Body, today: date) -> None:
-    """Every rule an action must pass, in one call: the stage and role, then the body against the case."""
+def check(case: CaseState, action: Action, role: Role, body: Body, now: datetime) -> None:
+    """Every rule an action must pass against the case, in one call: the stage and role, then the body
+    against the case. Validators and handlers both call it (the case may change between them)."""
     check_action(case.stage, action, role)
-    if isinstance(body, RecordFindingBody):
+    if isinstance(body, AcceptBody):
+        check_accept(case, body)
+    elif isinstance(body, RejectBody):
+        check_reject(case, body)
+    elif isinstance(body, RecordSupplementBody):
+        check_supplement(case, body)
+    elif isinstance(body, RecordFindingBody):
         check_finding(case, body)
     elif isinstance(body, IssueOrderBody):
-        check_order(case, body.due_date, today)
+        check_order(case, body, now)
+    elif isinstance(body, RecordServiceBody):
+        check_service(case, body)
     elif isinstance(body, RecordPaymentBody):
         check_payment(case, body)
     elif isinstance(body, CloseBody):
-        check_close(case, body)
+        check_close(case, body, role)
 
 
 def apply_finding(case: CaseState, body: RecordFindingBody) -> CaseState:
@@ -135,7 +247,15 @@ def apply_payment(case: CaseState, body: RecordPaymentBody) -> CaseState:
 
 
 def settle(case: CaseState) -> CaseState:
-    """An open case whose outstanding reaches 0 is cleared (清零)."""
-    if case.stage in _OPEN and case.outstanding == ZERO:
+    """An open case is cleared (清零) when every confirmed amount is paid and something was owed; a
+    finding of zero arrears is no violation, not a clearing."""
+    if case.stage in _OPEN and case.outstanding == ZERO and case.owed_total > ZERO:
         return case.model_copy(update={"stage": Stage.CLEARED})
     return case
+
+
+def order_served(case: CaseState) -> bool:
+    """Whether the latest order to pay was served: an unserved order grounds no decision, listing or
+    referral (SPC interpretation 2013 art. 4)."""
+    order = case.latest_notice(NoticeKind.PAYMENT_ORDER.value)
+    return order is not None and order.served

@@ -92,18 +92,36 @@ def settings(tmp_path: Path, engine: AsyncEngine) -> Settings:
     )
 
 
-@pytest.fixture(scope="session")
-async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+_QUIET: Runtime | None = None
+
+
+async def start_time_skipping() -> WorkflowEnvironment:
     # The test server does not advertise newer capabilities; keep the SDK core's warnings about it quiet.
-    quiet = Runtime(
-        telemetry=TelemetryConfig(
-            logging=LoggingConfig(filter=TelemetryFilter(core_level="ERROR", other_level="ERROR"))
+    global _QUIET
+    if _QUIET is None:
+        _QUIET = Runtime(
+            telemetry=TelemetryConfig(
+                logging=LoggingConfig(filter=TelemetryFilter(core_level="ERROR", other_level="ERROR"))
+            )
         )
-    )
-    env = await WorkflowEnvironment.start_time_skipping(
+    return await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(installed_binary("temporal-test-server")),
         data_converter=pydantic_data_converter,
-        runtime=quiet,
+        runtime=_QUIET,
     )
+
+
+@pytest.fixture(scope="session")
+async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    """Shared by the session: tests on it must not move its clock (no sleeps, no waiting on timers)."""
+    env = await start_time_skipping()
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture
+async def own_time_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of the test's own, for tests that move time forward."""
+    env = await start_time_skipping()
     yield env
     await env.shutdown()

@@ -19,6 +19,7 @@ from workflows.case import ArrearsCase, CaseStart
 
 INSPECTOR = Actor(user_id="u_inspector", name="inspector", role=Role.INSPECTOR)
 SUPERVISOR = Actor(user_id="u_supervisor", name="supervisor", role=Role.SUPERVISOR)
+HEAD = Actor(user_id="u_head", name="head", role=Role.HEAD)
 
 _RENDERER: Any = None
 

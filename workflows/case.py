@@ -26,7 +26,11 @@ with workflow.unsafe.imports_passed_through():
         IssueOrderBody,
         RecordFindingBody,
         RecordPaymentBody,
+        RecordServiceBody,
+        RecordSupplementBody,
         RejectBody,
+        RejectReason,
+        RequestSupplementBody,
     )
     from models.activities import (
         ASSIGN_CASE_NUMBER,
@@ -54,10 +58,11 @@ with workflow.unsafe.imports_passed_through():
     from models.clock import shanghai_date
     from models.errors import ACTION_REFUSED, Refusal
     from models.money import ZERO
-    from models.notices import NoticeKind
+    from models.notices import SERVED_KINDS, NoticeKind
     from rules import transitions
-    from rules.deadlines import mark_met, payment_order_deadline
-    from workflows.options import ACTIVITY_TIMEOUT, RETRY
+    from rules.deadlines import cancel_all, mark_met, payment_order_deadline, replace, suspend
+    from rules.limitation import limitation
+    from workflows.options import ACTIVITY_TIMEOUT, RETRY, SERVICE_GRACE
 
 WORKFLOW_NAME = "ArrearsCase"
 SYSTEM = Actor(user_id="system", name="清零引擎", role=Role.ADMIN)
@@ -93,11 +98,16 @@ def initial_state(start: CaseStart) -> CaseState:
         description=intake.description,
         major=intake.major,
         created_by=start.created_by.user_id,
+        limitation=limitation(shanghai_date(intake.received_at), [w.owed_to for w in intake.workers]),
     )
 
 
+REDIRECTING_REASONS = frozenset({RejectReason.NOT_IN_REMIT, RejectReason.OTHER_TERRITORY})
+"""Reasons answered by a 告知书 (where to go) rather than a 不予受理通知书 (若干规定 art. 18)."""
+
+
 def refused(exc: Refusal) -> ApplicationError:
-    return ApplicationError(exc.message, exc.code.value, type=ACTION_REFUSED, non_retryable=True)
+    return ApplicationError(exc.message, exc.code.value, exc.field, type=ACTION_REFUSED, non_retryable=True)
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -110,11 +120,23 @@ class ArrearsCase:
 
     @workflow.run
     async def run(self, start: CaseStart) -> CaseState:
+        # Cases started before notices could be served end as soon as they are closed or refused.
+        serve_after_end = workflow.patched("serve-after-end")
         async with self._lock:
             acceptance = await self._deadline(DeadlineKind.ACCEPTANCE, shanghai_date(self._case.received_at))
             self._case = self._case.model_copy(update={"deadlines": [acceptance], "registered": True})
             await self._record("intake", start.created_by, None, {"worker_count": len(self._case.workers)})
         await workflow.wait_condition(lambda: self._case.stage in TERMINAL_STAGES and workflow.all_handlers_finished())
+        if serve_after_end:
+            # The last notices (结案通知书, 不予受理通知书) are served after the case ends: stay open for
+            # their service, for a bounded time.
+            try:
+                await workflow.wait_condition(
+                    lambda: self._all_served() and workflow.all_handlers_finished(), timeout=SERVICE_GRACE
+                )
+            except TimeoutError:
+                workflow.logger.info("case ended with notices still unserved after the grace period")
+            await workflow.wait_condition(workflow.all_handlers_finished)
         return self._case
 
     @workflow.query
@@ -138,8 +160,9 @@ class ArrearsCase:
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=RETRY,
             )
-            investigation = await self._deadline(DeadlineKind.INVESTIGATION, shanghai_date(now))
-            deadlines = [*mark_met(self._case.deadlines, DeadlineKind.ACCEPTANCE), investigation]
+            today = shanghai_date(now)
+            investigation = await self._deadline(DeadlineKind.INVESTIGATION, today)
+            deadlines = [*mark_met(self._case.deadlines, DeadlineKind.ACCEPTANCE, today), investigation]
             self._case = self._case.model_copy(
                 update={
                     "case_number": number,
@@ -147,10 +170,14 @@ class ArrearsCase:
                     "accepted_at": now,
                     "assignee": inp.actor.user_id,
                     "deadlines": deadlines,
+                    "not_time_barred_because": inp.body.not_time_barred_because,
                 }
             )
             notice = await self._notice(NoticeKind.ACCEPTANCE)
-            return await self._record(Action.ACCEPT, inp.actor, inp.body.comment, {"notice": notice.doc_number})
+            data: dict[str, Any] = {"notice": notice.doc_number}
+            if inp.body.not_time_barred_because:
+                data["not_time_barred_because"] = inp.body.not_time_barred_because
+            return await self._record(Action.ACCEPT, inp.actor, inp.body.comment, data)
 
     @accept.validator
     def _validate_accept(self, inp: ActionInput[AcceptBody]) -> None:
@@ -159,21 +186,70 @@ class ArrearsCase:
     @workflow.update
     async def reject(self, inp: ActionInput[RejectBody]) -> CaseState:
         async with self._acting(Action.REJECT, inp):
+            now = workflow.now()
+            code = inp.body.reason_code
             self._case = self._case.model_copy(
                 update={
                     "stage": Stage.REJECTED,
                     "rejection_reason": inp.body.reason,
-                    "closed_at": workflow.now(),
-                    "deadlines": mark_met(self._case.deadlines, DeadlineKind.ACCEPTANCE),
+                    "rejection_code": code.value if code else None,
+                    "supplement_missing": None,
+                    "closed_at": now,
+                    "deadlines": cancel_all(
+                        mark_met(self._case.deadlines, DeadlineKind.ACCEPTANCE, shanghai_date(now))
+                    ),
                 }
             )
-            notice = await self._notice(NoticeKind.REJECTION)
-            data = {"reason": inp.body.reason, "notice": notice.doc_number}
+            kind = NoticeKind.REDIRECTION if code in REDIRECTING_REASONS else NoticeKind.REJECTION
+            notice = await self._notice(kind)
+            data: dict[str, Any] = {"reason": inp.body.reason, "notice": notice.doc_number}
+            if code:
+                data["reason_code"] = code.value
             return await self._record(Action.REJECT, inp.actor, inp.body.comment, data)
 
     @reject.validator
     def _validate_reject(self, inp: ActionInput[RejectBody]) -> None:
         self._check(Action.REJECT, inp)
+
+    @workflow.update
+    async def request_supplement(self, inp: ActionInput[RequestSupplementBody]) -> CaseState:
+        """补正: the acceptance clock stands still until the material arrives."""
+        async with self._acting(Action.REQUEST_SUPPLEMENT, inp):
+            now = workflow.now()
+            self._case = self._case.model_copy(
+                update={
+                    "supplement_missing": inp.body.missing,
+                    "supplement_requested_at": now,
+                    "deadlines": suspend(self._case.deadlines, DeadlineKind.ACCEPTANCE, shanghai_date(now)),
+                }
+            )
+            notice = await self._notice(NoticeKind.SUPPLEMENT)
+            data = {"missing": inp.body.missing, "notice": notice.doc_number}
+            return await self._record(Action.REQUEST_SUPPLEMENT, inp.actor, inp.body.comment, data)
+
+    @request_supplement.validator
+    def _validate_request_supplement(self, inp: ActionInput[RequestSupplementBody]) -> None:
+        self._check(Action.REQUEST_SUPPLEMENT, inp)
+
+    @workflow.update
+    async def record_supplement(self, inp: ActionInput[RecordSupplementBody]) -> CaseState:
+        """The material arrived: the 5 working days start again from its arrival."""
+        async with self._acting(Action.RECORD_SUPPLEMENT, inp):
+            arrived = shanghai_date(inp.body.received_at)
+            acceptance = await self._deadline(DeadlineKind.ACCEPTANCE, arrived)
+            self._case = self._case.model_copy(
+                update={
+                    "supplement_missing": None,
+                    "supplement_requested_at": None,
+                    "deadlines": replace(self._case.deadlines, acceptance),
+                }
+            )
+            data = {"received_at": inp.body.received_at.isoformat(), "acceptance_due": acceptance.due.isoformat()}
+            return await self._record(Action.RECORD_SUPPLEMENT, inp.actor, inp.body.comment, data)
+
+    @record_supplement.validator
+    def _validate_record_supplement(self, inp: ActionInput[RecordSupplementBody]) -> None:
+        self._check(Action.RECORD_SUPPLEMENT, inp)
 
     @workflow.update
     async def record_finding(self, inp: ActionInput[RecordFindingBody]) -> CaseState:
@@ -195,26 +271,77 @@ class ArrearsCase:
     @workflow.update
     async def issue_order(self, inp: ActionInput[IssueOrderBody]) -> CaseState:
         async with self._acting(Action.ISSUE_ORDER, inp):
-            now = workflow.now()
-            deadline = payment_order_deadline(shanghai_date(now), inp.body.due_date)
+            today = shanghai_date(workflow.now())
+            deadlines = [*self._case.deadlines, payment_order_deadline(today, inp.body.due_date)]
+            if workflow.patched("service-deadline"):
+                deadlines.append(await self._deadline(DeadlineKind.SERVICE, today))
             self._case = self._case.model_copy(
                 update={
                     "stage": Stage.ORDERED,
                     "order_due": inp.body.due_date,
-                    "deadlines": [*self._case.deadlines, deadline],
+                    "order_addressee": inp.body.addressee.value,
+                    "deadlines": deadlines,
                 }
             )
             notice = await self._notice(NoticeKind.PAYMENT_ORDER)
             data = {
                 "due_date": inp.body.due_date.isoformat(),
+                "addressee": inp.body.addressee.value,
                 "outstanding": str(self._case.outstanding),
                 "notice": notice.doc_number,
+                "notice_id": notice.notice_id,
             }
             return await self._record(Action.ISSUE_ORDER, inp.actor, inp.body.comment, data)
 
     @issue_order.validator
     def _validate_issue_order(self, inp: ActionInput[IssueOrderBody]) -> None:
         self._check(Action.ISSUE_ORDER, inp)
+
+    @workflow.update
+    async def record_service(self, inp: ActionInput[RecordServiceBody]) -> CaseState:
+        """送达: when and how a notice reached its addressee, proved by a 送达回证; the periods the
+        notice opens run from here."""
+        async with self._acting(Action.RECORD_SERVICE, inp):
+            body = inp.body
+            served = self._case.notice(body.notice_id)
+            assert served is not None  # checked by the rule
+            ref = served.model_copy(
+                update={
+                    "served_at": body.served_at,
+                    "service_method": body.method.value,
+                    "service_recipient": body.recipient,
+                }
+            )
+            deadlines = self._case.deadlines
+            if served.kind == NoticeKind.PAYMENT_ORDER.value:
+                deadlines = mark_met(deadlines, DeadlineKind.SERVICE, shanghai_date(body.served_at))
+            self._case = self._case.model_copy(
+                update={
+                    "notices": [ref if n.notice_id == ref.notice_id else n for n in self._case.notices],
+                    "deadlines": deadlines,
+                }
+            )
+            receipt = await self._notice(NoticeKind.SERVICE_RECEIPT, subject=ref.notice_id)
+            self._case = self._case.model_copy(
+                update={
+                    "notices": [
+                        n.model_copy(update={"receipt_id": receipt.notice_id}) if n.notice_id == ref.notice_id else n
+                        for n in self._case.notices
+                    ]
+                }
+            )
+            data = {
+                "notice_id": ref.notice_id,
+                "doc_number": ref.doc_number,
+                "served_at": body.served_at.isoformat(),
+                "method": body.method.value,
+                "receipt": receipt.doc_number,
+            }
+            return await self._record(Action.RECORD_SERVICE, inp.actor, body.comment, data)
+
+    @record_service.validator
+    def _validate_record_service(self, inp: ActionInput[RecordServiceBody]) -> None:
+        self._check(Action.RECORD_SERVICE, inp)
 
     @workflow.update
     async def record_payment(self, inp: ActionInput[RecordPaymentBody]) -> CaseState:
@@ -235,16 +362,13 @@ class ArrearsCase:
     @workflow.update
     async def close(self, inp: ActionInput[CloseBody]) -> CaseState:
         async with self._acting(Action.CLOSE, inp):
-            deadlines = mark_met(self._case.deadlines, DeadlineKind.INVESTIGATION)
-            deadlines = [
-                d.model_copy(update={"status": DeadlineStatus.CANCELLED}) if d.status == DeadlineStatus.PENDING else d
-                for d in deadlines
-            ]
+            now = workflow.now()
+            deadlines = cancel_all(mark_met(self._case.deadlines, DeadlineKind.INVESTIGATION, shanghai_date(now)))
             self._case = self._case.model_copy(
                 update={
                     "stage": Stage.CLOSED,
                     "close_reason": inp.body.reason.value,
-                    "closed_at": workflow.now(),
+                    "closed_at": now,
                     "deadlines": deadlines,
                 }
             )
@@ -283,9 +407,17 @@ class ArrearsCase:
     # --- the pieces every action shares ----------------------------------------------------------
 
     def _check(self, action: Action, inp: ActionInput[Any]) -> None:
-        """The same rules for the validator (before history) and the handler (under the lock)."""
+        """The validator's rules: the body alone, then the body against the case (before history)."""
         try:
-            transitions.check(self._case, action, inp.actor.role, inp.body, shanghai_date(workflow.now()))
+            transitions.check_input(inp.body, workflow.now())
+        except Refusal as exc:
+            raise refused(exc) from None
+        self._recheck(action, inp)
+
+    def _recheck(self, action: Action, inp: ActionInput[Any]) -> None:
+        """The handler's rules under the lock, since another action may have run since validation."""
+        try:
+            transitions.check(self._case, action, inp.actor.role, inp.body, workflow.now())
         except Refusal as exc:
             raise refused(exc) from None
 
@@ -294,7 +426,7 @@ class ArrearsCase:
         """Serialise actions; re-check under the lock, since another action may have run since validation."""
         await workflow.wait_condition(lambda: self._case.registered)
         async with self._lock:
-            self._check(action, inp)
+            self._recheck(action, inp)
             before = self._case
             self._stage_before = before.stage.value
             try:
@@ -305,25 +437,35 @@ class ArrearsCase:
 
     def _settle_deadlines(self) -> None:
         if self._case.outstanding == ZERO:
+            today = shanghai_date(workflow.now())
             self._case = self._case.model_copy(
-                update={"deadlines": mark_met(self._case.deadlines, DeadlineKind.PAYMENT_ORDER)}
+                update={"deadlines": mark_met(self._case.deadlines, DeadlineKind.PAYMENT_ORDER, today)}
             )
+
+    def _all_served(self) -> bool:
+        return all(n.served for n in self._case.notices if n.kind in SERVED_KINDS)
 
     async def _deadline(self, kind: DeadlineKind, start: date) -> Deadline:
         deadline: Deadline = await workflow.execute_activity(
             COMPUTE_DEADLINE,
-            ComputeDeadlineInput(kind=kind, start=start),
+            ComputeDeadlineInput(kind=kind, start=start, region_code=self._case.region_code),
             result_type=Deadline,
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=RETRY,
         )
         return deadline
 
-    async def _notice(self, kind: NoticeKind) -> NoticeRef:
+    async def _notice(self, kind: NoticeKind, subject: str | None = None) -> NoticeRef:
         occurrence = 1 + sum(1 for n in self._case.notices if n.kind == kind.value)
         ref: NoticeRef = await workflow.execute_activity(
             ISSUE_NOTICE,
-            IssueNoticeInput(case=self._case, kind=kind, occurrence=occurrence, issued_at=workflow.now()),
+            IssueNoticeInput(
+                case=self._case,
+                kind=kind,
+                occurrence=occurrence,
+                issued_at=workflow.now(),
+                subject_notice_id=subject,
+            ),
             result_type=NoticeRef,
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=RETRY,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio.common import RetryPolicy
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 RETRY = RetryPolicy(
@@ -13,3 +14,14 @@ RETRY = RetryPolicy(
     maximum_interval=timedelta(seconds=30),
     non_retryable_error_types=["ValueError", "CalendarFileError", "FontsMissingError"],
 )
+
+SERVICE_GRACE = timedelta(days=180)
+"""How long a finished case (closed or refused) stays open for recording the service of its last
+notices (结案通知书, 不予受理通知书) before its workflow completes."""
+
+WORKFLOW_RUNNER = SandboxedWorkflowRunner(
+    restrictions=SandboxRestrictions.default.with_passthrough_modules("models", "rules", "pydantic", "stdnum")
+)
+"""The sandbox, with our pure layers passed through: models and rules do no I/O and read no clock, so
+re-importing them for every workflow run would only cost memory and time, and two copies of a model
+class in one run fail pydantic's instance checks."""

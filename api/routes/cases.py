@@ -12,27 +12,47 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import ValidationError
+from pydantic_core import PydanticSerializationError
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.deps import BackendDep, CurrentUser, Session, now, today
+from api.deps import Backend, BackendDep, CurrentUser, Session, now, today
+from api.errors import (
+    BODY_ERROR_RESPONSES,
+    NOT_OBJECT_BODY,
+    NOT_UTF8_BODY,
+    ApiError,
+    body_error,
+    invalid,
+    json_error,
+    refusal_error,
+)
 from api.errors import ERROR_RESPONSES as ERRORS
-from api.errors import ApiError, invalid
 from api.views import CaseList, CaseView, HistoryEntry, NoticeView, case_view
 from db import cases as store
 from db.users import User
-from models.actions import BODY_MODELS, INPUT_MODELS, Action, Actor, RecordPaymentBody
+from models.actions import BODY_MODELS, INPUT_MODELS, Action, Actor
 from models.case import TERMINAL_STAGES, CaseIntake, CaseState, Role, Stage
 from models.clock import to_shanghai
-from models.errors import ACTION_REFUSED, ErrorCode
+from models.errors import ACTION_REFUSED, MESSAGES, ErrorCode, Refusal
+from models.notices import NOTICE_TITLES, NoticeKind
 from qingling.temporal import case_workflow_id
+from rules import transitions
 from workflows.case import ArrearsCase, CaseStart
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 log = logging.getLogger(__name__)
 REGISTRATION_WAIT = timedelta(seconds=30)
+TEMPORAL_BLOB_LIMIT = 2 * 1024 * 1024
+"""Temporal's default limit on one payload (``limit.blobSize.error``): larger ones are refused by the server."""
+MAX_PAYLOAD_BYTES = TEMPORAL_BLOB_LIMIT * 95 // 100
+"""What the API sends to Temporal in one payload (a case's start, an action): 1.9 MiB, a margin below
+the server's limit, so an oversized submission is refused here (413) and never half-started."""
+INTAKE_DIGEST_MEMO = "intake_sha256"
+"""Memo key of a case workflow: SHA-256 of its canonical intake JSON, to tell a retried submission
+(same Idempotency-Key, same body) from a reused key (same key, another body)."""
 
 
 def actor(user: User) -> Actor:
@@ -52,7 +72,11 @@ async def visible_case(session: Session, user: User, case_id: str) -> CaseState:
     status_code=201,
     response_model=CaseView,
     summary="登记投诉（intake）",
-    responses={**ERRORS, 202: {"model": CaseView, "description": "已登记，办案引擎尚在处理，稍后查询"}},
+    responses={
+        **ERRORS,
+        **BODY_ERROR_RESPONSES,
+        202: {"model": CaseView, "description": "已登记，办案引擎尚在处理，稍后查询"},
+    },
 )
 async def create_case(
     intake: CaseIntake,
@@ -63,10 +87,15 @@ async def create_case(
         str | None,
         Header(
             max_length=100,
-            description="同一次登记重复提交（如网络重试）时带相同的键，只会生成一个案件，返回已有案件（200）",
+            description="同一次登记重复提交（如网络重试）时带相同的键，只会生成一个案件，返回已有案件（200）；"
+            "同一个键用于内容不同的登记则拒绝（422 idempotency_key_reused）",
         ),
     ] = None,
 ) -> CaseView:
+    if idempotency_key is not None and not idempotency_key.strip():
+        raise invalid(
+            [{"loc": ("header", "idempotency-key"), "type": "value_error", "ctx": {"error": "不能为空或只有空白"}}]
+        )
     if user.role not in (Role.INSPECTOR, Role.SUPERVISOR):
         raise ApiError(ErrorCode.ROLE_NOT_ALLOWED)
     if not user.covers(intake.region_code):
@@ -76,6 +105,8 @@ async def create_case(
         raise invalid([{"loc": loc, "type": "value_error", "ctx": {"error": msg}} for loc, msg in dated])
     case_id = new_case_id(user.user_id, idempotency_key)
     start = CaseStart(case_id=case_id, intake=intake, created_by=actor(user))
+    await check_payload_size(b, start, "请减少本次登记的劳动者人数或精简情况说明，分批登记")
+    digest = intake_digest(intake)
     try:
         handle = await b.client.start_workflow(
             ArrearsCase.run,
@@ -83,19 +114,21 @@ async def create_case(
             id=case_workflow_id(case_id),
             task_queue=b.settings.task_queue,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            memo={INTAKE_DIGEST_MEMO: digest},
         )
     except WorkflowAlreadyStartedError:
         if idempotency_key is None:  # a random id collided: refuse rather than show another case
             raise ApiError(ErrorCode.INTERNAL) from None
-        response.status_code = 200  # the same submission again: the case it already made
         handle = b.client.get_workflow_handle(case_workflow_id(case_id))
+        await _same_submission(handle, digest)
+        response.status_code = 200  # the same submission again: the case it already made
     except RPCError as exc:
         log.error("could not start case workflow: %s", exc.status)
         raise ApiError(ErrorCode.BACKEND_UNAVAILABLE) from None
     state = await _wait_registered(handle)
     if not state.registered:
         response.status_code = 202
-    return case_view(state, today())
+    return case_view(state, today(), user.role)
 
 
 def new_case_id(user_id: str, idempotency_key: str | None) -> str:
@@ -105,6 +138,24 @@ def new_case_id(user_id: str, idempotency_key: str | None) -> str:
     else:
         suffix = hashlib.sha256(f"{user_id}\n{idempotency_key}".encode()).hexdigest()[:16]
     return f"QL-{suffix.upper()}"
+
+
+def intake_digest(intake: CaseIntake) -> str:
+    """SHA-256 of the canonical JSON of a validated intake (normalised values, fields in model order)."""
+    return hashlib.sha256(intake.model_dump_json().encode()).hexdigest()
+
+
+async def _same_submission(handle: WorkflowHandle[Any, Any], digest: str) -> None:
+    """A key already used: the same intake again is a retry; another intake is refused (nothing started)."""
+    try:
+        memo = await (await handle.describe()).memo()
+    except RPCError as exc:
+        log.error("could not describe case workflow: %s", exc.status)
+        raise ApiError(ErrorCode.BACKEND_UNAVAILABLE) from None
+    recorded = memo.get(INTAKE_DIGEST_MEMO)
+    if recorded is not None and recorded != digest:  # cases started before the memo existed: a retry
+        message = MESSAGES[ErrorCode.IDEMPOTENCY_KEY_REUSED]
+        raise ApiError(ErrorCode.IDEMPOTENCY_KEY_REUSED, details=[{"field": "Idempotency-Key", "message": message}])
 
 
 async def _wait_registered(handle: WorkflowHandle[Any, Any]) -> CaseState:
@@ -127,6 +178,54 @@ async def _wait_registered(handle: WorkflowHandle[Any, Any]) -> CaseState:
         delay = min(delay * 2, 0.5)
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}"
+
+
+async def check_payload_size(b: Backend, value: Any, advice: str) -> None:
+    """Refuse (413) what Temporal would refuse as one payload, before anything is started or sent."""
+    try:
+        payloads = await b.client.data_converter.encode([value])
+    except PydanticSerializationError:
+        raise body_error("提交的内容含有无法编码的字符，请检查后重新提交", ErrorCode.VALIDATION_FAILED) from None
+    size = sum(p.ByteSize() for p in payloads)
+    if size > MAX_PAYLOAD_BYTES:
+        message = (
+            f"提交的内容过大：办案引擎单次可接收的上限为 {_megabytes(MAX_PAYLOAD_BYTES)} MB"
+            f"（本次约 {_megabytes(size)} MB），{advice}"
+        )
+        raise body_error(message, ErrorCode.PAYLOAD_TOO_LARGE)
+
+
+class _NotJson(ValueError):
+    pass
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotJson(name)
+
+
+def json_object(raw: bytes) -> dict[str, Any]:
+    """An action's body: UTF-8 JSON (an object), or nothing at all (``{}``); a clear 400/422 otherwise."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise body_error(f"{NOT_UTF8_BODY}（第{exc.start + 1}个字节处）") from None
+    if not text.strip():
+        return {}
+    try:
+        body = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise json_error(exc.doc, exc.pos, exc.msg) from None
+    except _NotJson as exc:
+        raise body_error(f"请求体不是合法的 JSON：{exc} 不是 JSON 允许的值") from None
+    except RecursionError:
+        raise body_error("请求体不是合法的 JSON：嵌套层数过多") from None
+    if not isinstance(body, dict):
+        raise body_error(NOT_OBJECT_BODY, ErrorCode.VALIDATION_FAILED)
+    return body
+
+
 @router.get("/cases", response_model=CaseList, summary="案件列表", responses=ERRORS)
 async def list_cases(
     user: CurrentUser,
@@ -134,9 +233,10 @@ async def list_cases(
     stage: Stage | None = None,
     region_code: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
     overdue: bool = False,
-    q: Annotated[str | None, Query(max_length=100)] = None,
+    q: Annotated[str | None, Query(max_length=100, description="单位名称（包含）或统一社会信用代码")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=store.COUNT_CAP, description="跳过的条数；翻页请用 cursor")] = 0,
+    cursor: Annotated[str | None, Query(max_length=400, description="上一页返回的 next_cursor（筛选条件不变）")] = None,
 ) -> CaseList:
     if region_code and not user.covers(region_code):
         return CaseList(items=[], total=0, limit=limit, offset=offset)
@@ -148,15 +248,26 @@ async def list_cases(
         q=q,
         limit=limit,
         offset=offset,
+        cursor=cursor,
     )
-    total, states = await store.list_states(session, f)
+    try:
+        page = await store.list_states(session, f)
+    except store.InvalidCursor:
+        raise invalid([{"loc": ("query", "cursor"), "type": "value_error", "ctx": {"error": "翻页游标无效"}}]) from None
     d = today()
-    return CaseList(items=[case_view(s, d) for s in states], total=total, limit=limit, offset=offset)
+    return CaseList(
+        items=[case_view(s, d) for s in page.states],
+        total=page.total,
+        total_is_estimate=page.total_is_estimate,
+        limit=limit,
+        offset=offset,
+        next_cursor=page.next_cursor,
+    )
 
 
 @router.get("/cases/{case_id}", response_model=CaseView, summary="案件详情", responses=ERRORS)
 async def get_case(case_id: str, user: CurrentUser, session: Session) -> CaseView:
-    return case_view(await visible_case(session, user, case_id), today())
+    return case_view(await visible_case(session, user, case_id), today(), user.role)
 
 
 _ACTION_BODIES = {a.value: {"$ref": f"#/components/schemas/{m.__name__}"} for a, m in BODY_MODELS.items()}
@@ -165,13 +276,13 @@ _ACTION_BODIES = {a.value: {"$ref": f"#/components/schemas/{m.__name__}"} for a,
 @router.post(
     "/cases/{case_id}/actions/{action}",
     response_model=CaseView,
-    summary="办案操作（受理、不予受理、认定、责令支付、登记支付、结案）",
+    summary="办案操作（受理、不予受理、补正、认定、责令支付、送达、登记支付、结案）",
     openapi_extra={
         "requestBody": {
             "content": {"application/json": {"schema": {"oneOf": list(_ACTION_BODIES.values())}}},
             "required": False,
-            "description": "请求体随操作而定：accept→AcceptBody, reject→RejectBody, record_finding→RecordFindingBody, "
-            "issue_order→IssueOrderBody, record_payment→RecordPaymentBody, close→CloseBody",
+            "description": "请求体随操作而定："
+            + "，".join(f"{a.value}→{m.__name__}" for a, m in BODY_MODELS.items()),
         }
     },
     responses=ERRORS,
@@ -190,28 +301,16 @@ async def act(
         raise ApiError(ErrorCode.UNKNOWN_ACTION) from None
     state = await visible_case(session, user, case_id)
     await session.close()  # no connection held while the workflow works
-    raw = await request.body()
-    try:
-        body = json.loads(raw) if raw.strip() else {}
-    except ValueError:
-        raise invalid([{"loc": ("body",), "type": "json_invalid"}]) from None
+    body = json_object(await request.body())
     try:
         parsed = BODY_MODELS[act_on].model_validate(body)
     except ValidationError as exc:
         raise invalid(exc.errors()) from None
-    if isinstance(parsed, RecordPaymentBody):
-        late = now() + timedelta(minutes=5)
-        errors = [
-            {
-                "loc": ("payments", i, "paid_at"),
-                "type": "value_error",
-                "ctx": {"error": "支付时间不能晚于当前时间"},
-            }
-            for i, p in enumerate(parsed.payments)
-            if p.paid_at > late
-        ]
-        if errors:
-            raise invalid(errors)
+    await check_payload_size(b, INPUT_MODELS[act_on](actor=actor(user), body=parsed), "请分批提交")
+    try:
+        transitions.check_input(parsed, now())  # the same rule the workflow's validator runs, before sending
+    except Refusal as exc:
+        raise refusal_error(exc) from None
     handle = b.client.get_workflow_handle(case_workflow_id(case_id))
     try:
         result = await handle.execute_update(
@@ -224,16 +323,19 @@ async def act(
             raise ApiError(ErrorCode.STAGE_NOT_ALLOWED, "案件已终结，不能再执行此操作") from None
         log.error("update %s on %s failed: %s", act_on.value, case_id, exc.status)
         raise ApiError(ErrorCode.BACKEND_UNAVAILABLE) from None
-    return case_view(result, today())
+    return case_view(result, today(), user.role)
 
 
 def _refusal(exc: WorkflowUpdateFailedError) -> ApiError:
     cause = exc.cause
     if isinstance(cause, ApplicationError) and cause.type == ACTION_REFUSED and cause.details:
         try:
-            return ApiError(ErrorCode(str(cause.details[0])), cause.message)
+            code = ErrorCode(str(cause.details[0]))
         except ValueError:
             pass
+        else:
+            field = str(cause.details[1]) if len(cause.details) > 1 and cause.details[1] else None
+            return refusal_error(Refusal(code, cause.message, field))
     log.error("update failed unexpectedly: %r", cause)
     return ApiError(ErrorCode.INTERNAL)
 
@@ -253,10 +355,15 @@ async def case_notices(case_id: str, user: CurrentUser, session: Session) -> lis
         NoticeView(
             notice_id=r["notice_id"],
             kind=r["kind"],
+            title=NOTICE_TITLES[NoticeKind(r["kind"])],
             doc_number=r["doc_number"],
             issued_at=to_shanghai(r["issued_at"]),
             sha256=r["sha256"],
             url=f"/api/v1/notices/{r['notice_id']}.pdf",
+            served=r["served_at"] is not None,
+            served_at=to_shanghai(r["served_at"]) if r["served_at"] else None,
+            service_method=r["service_method"],
+            receipt_id=r["receipt_id"],
         )
         for r in rows
     ]

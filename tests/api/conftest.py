@@ -38,6 +38,7 @@ async def api(
         for name, role, regions in [
             ("inspector", Role.INSPECTOR, ["140105"]),
             ("supervisor", Role.SUPERVISOR, ["140105"]),
+            ("head", Role.HEAD, ["140105"]),
             ("other", Role.INSPECTOR, ["140106"]),
             ("city", Role.SUPERVISOR, ["140100"]),
             ("admin", Role.ADMIN, []),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -36,6 +36,13 @@ async def test_case_through_the_api(api: Api) -> None:
     due = (date.today() + timedelta(days=10)).isoformat()
     r = await action(api, cid, "issue_order", {"due_date": due})
     assert r.status_code == 200, r.text
+    order = r.json()["notices"][-1]
+    assert order["kind"] == "payment_order" and order["served_at"] is None and r.json()["order_served"] is False
+    served = {"notice_id": order["notice_id"], "served_at": datetime.now(UTC).isoformat(), "method": "left"}
+    r = await action(api, cid, "record_service", served)
+    assert r.status_code == 200, r.text
+    assert r.json()["order_served"] is True
+    assert {d["kind"]: d["status"] for d in r.json()["deadlines"]}["service"] == "met"
     payments = [{"id_number": make_id(i), "amount": "12000.00", "paid_at": "2026-11-21T09:00:00+08:00"} for i in (1, 2)]
     r = await action(api, cid, "record_payment", {"payments": payments})
     assert r.status_code == 200 and r.json()["stage"] == "cleared" and r.json()["outstanding"] == "0.00"
@@ -44,14 +51,24 @@ async def test_case_through_the_api(api: Api) -> None:
 
     r = await api.http.get(f"/api/v1/cases/{cid}/history", headers=api.auth("supervisor"))
     history = r.json()
-    assert [h["kind"] for h in history] == ["intake", "accept", "issue_order", "record_payment", "close"]
-    assert [h["seq"] for h in history] == [1, 2, 3, 4, 5]
+    assert [h["kind"] for h in history] == [
+        "intake",
+        "accept",
+        "issue_order",
+        "record_service",
+        "record_payment",
+        "close",
+    ]
+    assert [h["seq"] for h in history] == [1, 2, 3, 4, 5, 6]
     assert history[1]["stage_before"] == "intake" and history[1]["stage_after"] == "investigating"
     assert history[0]["at"].endswith("+08:00")
 
     r = await api.http.get(f"/api/v1/cases/{cid}/notices", headers=api.auth("inspector"))
     listed = r.json()
-    assert [n["kind"] for n in listed] == ["acceptance", "payment_order", "closing"]
+    assert [n["kind"] for n in listed] == ["acceptance", "payment_order", "service_receipt", "closing"]
+    assert [n["served"] for n in listed] == [False, True, False, False]
+    assert listed[1]["service_method"] == "left" and listed[1]["receipt_id"] == listed[2]["notice_id"]
+    assert listed[1]["title"] == "劳动保障监察限期改正指令书"
     pdf = await api.http.get(listed[1]["url"], headers=api.auth("inspector"))
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-")
@@ -148,6 +165,9 @@ async def test_bad_action_bodies(api: Api) -> None:
     assert (await action(api, cid, "fly", {})).status_code == 404
     r = await action(api, cid, "reject", {})
     assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "reason"
+    r = await action(api, cid, "reject", {"reason": "属于劳动争议"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "reason_code_required"
+    assert r.json()["error"]["details"] == [{"field": "reason_code", "message": r.json()["error"]["message"]}]
     await action(api, cid, "accept", {})
     r = await action(api, cid, "issue_order", {"due_date": "2020-01-01"})
     assert r.status_code == 422 and r.json()["error"]["code"] == "order_due_not_after_today"
@@ -160,7 +180,8 @@ async def test_bad_action_bodies(api: Api) -> None:
         "record_payment",
         {"payments": [{"id_number": make_id(1), "amount": "1", "paid_at": future}]},
     )
-    assert r.status_code == 422
+    assert r.status_code == 422 and r.json()["error"]["code"] == "in_the_future"
+    assert r.json()["error"]["details"][0]["field"] == "payments.0.paid_at"
     state = (await api.http.get(f"/api/v1/cases/{cid}", headers=api.auth("inspector"))).json()
     assert state["paid_total"] == "0.00" and state["stage"] == "investigating"
 

@@ -182,6 +182,9 @@ async def test_case_survives_a_killed_worker(stack: Stack) -> None:
         r = await asyncio.wait_for(pending, timeout=110)
         assert r.status_code == 200, r.text
         assert r.json()["stage"] == "ordered"
+        order = r.json()["notices"][-1]["notice_id"]
+        served = {"notice_id": order, "served_at": datetime.now(SHANGHAI).isoformat(), "method": "direct"}
+        assert (await post_action(http, stack, cid, "record_service", served))["order_served"] is True
 
         paid_at = "2026-11-21T09:00:00+08:00"
         payments = [
@@ -198,15 +201,17 @@ async def test_case_survives_a_killed_worker(stack: Stack) -> None:
             "accept",
             "record_finding",
             "issue_order",
+            "record_service",
             "record_payment",
             "close",
         ]
-        assert [h["seq"] for h in history] == list(range(1, 7))
+        assert [h["seq"] for h in history] == list(range(1, 8))
         listed = (await http.get(f"/api/v1/cases/{cid}/notices", headers=headers(stack, "inspector"))).json()
-        assert [n["kind"] for n in listed] == ["acceptance", "payment_order", "closing"]
-        assert len({n["doc_number"] for n in listed}) == 3
+        assert [n["kind"] for n in listed] == ["acceptance", "payment_order", "service_receipt", "closing"]
+        assert [n["served"] for n in listed] == [False, True, False, False]
+        assert len({n["doc_number"] for n in listed}) == 4
         for n in listed:
             pdf = await http.get(n["url"], headers=headers(stack, "inspector"))
             assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
         files = list((stack.tmp / "notices").rglob("*.pdf"))
-        assert len(files) == 3
+        assert len(files) == 4

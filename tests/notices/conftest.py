@@ -4,14 +4,15 @@ since building the renderer indexes the CJK fonts."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
-from models.case import CaseIntake, CaseState
-from models.notices import Bureau
+from models.case import CaseIntake, CaseState, NoticeRef
+from models.notices import Bureau, NoticeContext, NoticeKind
+from notices.context import build_context
 from notices.render import NoticeRenderer
 from tests.builders import intake_body
 from tests.harness import INSPECTOR
@@ -27,6 +28,11 @@ BUREAU = Bureau(
 ISSUED = date(2026, 11, 22)
 DUE = date(2026, 12, 5)
 RECEIVED = "2026-11-03T10:00:00+08:00"
+DOC = "小人社监令〔2026〕15号"
+ORDER_DOC = "小人社监令〔2026〕3号"
+SERVED_AT = datetime.fromisoformat("2026-11-23T10:05:00+08:00")
+REVIEW_BODY = "太原市小店区人民政府"
+COURT = "太原市小店区人民法院"
 
 
 def make_case(workers: int = 2, **overrides: Any) -> CaseState:
@@ -56,3 +62,45 @@ def squash(text: str) -> str:
 @pytest.fixture(scope="session")
 def renderer() -> NoticeRenderer:
     return NoticeRenderer()
+
+
+def paid_in_full(case: CaseState) -> CaseState:
+    """Every worker paid what is due (claimed, or confirmed where a finding was recorded)."""
+    for w in case.workers:
+        w.paid_amount = w.amount_due
+    return case
+
+
+def served_notice(
+    kind: NoticeKind = NoticeKind.PAYMENT_ORDER,
+    method: str | None = "direct",
+    recipient: str | None = None,
+    doc_number: str = ORDER_DOC,
+) -> NoticeRef:
+    """A notice of the case as the workflow holds it once its service is recorded."""
+    return NoticeRef(
+        notice_id=f"C1-{kind.value}-1",
+        kind=kind.value,
+        doc_number=doc_number,
+        issued_at=datetime.fromisoformat("2026-11-22T09:00:00+08:00"),
+        sha256="0" * 64,
+        served_at=SERVED_AT if method else None,
+        service_method=method,
+        service_recipient=recipient,
+    )
+
+
+def notice_context(
+    kind: NoticeKind,
+    case: CaseState | None = None,
+    *,
+    bureau: Bureau = BUREAU,
+    doc_number: str = DOC,
+    subject: NoticeRef | None = None,
+) -> NoticeContext:
+    """The context the activity builds; a 送达回证 proves the service of an order unless told otherwise."""
+    case = case or make_case()
+    if kind == NoticeKind.SERVICE_RECEIPT and subject is None:
+        subject = served_notice()
+        case = case.model_copy(update={"notices": [*case.notices, subject]})
+    return build_context(kind, case, bureau=bureau, doc_number=doc_number, issued_on=ISSUED, subject=subject)

@@ -17,6 +17,7 @@ from temporalio.worker import Replayer
 
 from models.case import DeadlineKind
 from workflows.case import ArrearsCase, CaseStart
+from workflows.options import WORKFLOW_RUNNER
 
 HISTORIES = sorted((Path(__file__).parent.parent / "histories").glob("*.json"))
 
@@ -31,7 +32,9 @@ def test_there_are_histories_to_replay() -> None:
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_recorded_history_replays(path: Path) -> None:
-    replayer = Replayer(workflows=[ArrearsCase], data_converter=pydantic_data_converter)
+    replayer = Replayer(
+        workflows=[ArrearsCase], data_converter=pydantic_data_converter, workflow_runner=WORKFLOW_RUNNER
+    )
     result = await replayer.replay_workflow(load(path), raise_on_replay_failure=True)
     assert result.replay_failure is None
 
@@ -48,7 +51,9 @@ class ChangedArrearsCase(ArrearsCase):
 
 async def test_an_incompatible_change_is_caught() -> None:
     """Proves the replay check can fail: the changed workflow must not replay the old histories."""
-    replayer = Replayer(workflows=[ChangedArrearsCase], data_converter=pydantic_data_converter)
+    replayer = Replayer(
+        workflows=[ChangedArrearsCase], data_converter=pydantic_data_converter, workflow_runner=WORKFLOW_RUNNER
+    )
     result = await replayer.replay_workflow(load(HISTORIES[0]), raise_on_replay_failure=False)
     assert result.replay_failure is not None
     assert "nondetermin" in repr(result.replay_failure).lower(), repr(result.replay_failure)

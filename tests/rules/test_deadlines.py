@@ -16,11 +16,15 @@ from rules.deadlines import (
     acceptance_deadline,
     add_working_days,
     cancel,
+    cancel_all,
     effective_status,
     explain,
     investigation_deadline,
     mark_met,
     payment_order_deadline,
+    replace,
+    service_deadline,
+    suspend,
 )
 
 CAL = WorkingCalendar.builtin()
@@ -252,8 +256,9 @@ def test_payment_order_deadline_is_the_date_the_inspector_set() -> None:
         working_days=None,
         status=DeadlineStatus.PENDING,
         provisional=False,
-        basis="《保障农民工工资支付条例》第五十四条、《劳动合同法》第八十五条",
+        basis="《劳动保障监察条例》第二十六条、《中华人民共和国劳动合同法》第八十五条：按指令书限定的期限支付",
     )
+    assert "第五十四条" not in d.basis and "第五十五条" not in d.basis  # they punish other duties
 
 
 # --- statuses -------------------------------------------------------------------------------------------
@@ -282,9 +287,10 @@ def test_effective_status(status: DeadlineStatus, today: date, expected: Deadlin
 def test_mark_met_touches_only_the_pending_deadline_of_its_kind() -> None:
     acceptance = acceptance_deadline(CAL, date(2026, 11, 16))
     deadlines = [acceptance, order()]
-    met = mark_met(deadlines, DeadlineKind.PAYMENT_ORDER)
+    met = mark_met(deadlines, DeadlineKind.PAYMENT_ORDER, date(2026, 11, 25))
     assert [d.status for d in met] == [DeadlineStatus.PENDING, DeadlineStatus.MET]
-    assert met[1].model_dump(exclude={"status"}) == deadlines[1].model_dump(exclude={"status"})
+    assert met[1].met_at == date(2026, 11, 25)
+    assert met[1].model_dump(exclude={"status", "met_at"}) == deadlines[1].model_dump(exclude={"status", "met_at"})
     assert [d.status for d in deadlines] == [DeadlineStatus.PENDING] * 2  # input untouched
     assert met is not deadlines
 
@@ -300,6 +306,55 @@ def test_settled_deadlines_stay_as_they_are() -> None:
     deadlines = [order(DeadlineStatus.MET)]
     assert cancel(deadlines, DeadlineKind.PAYMENT_ORDER)[0].status == DeadlineStatus.MET
     cancelled = [order(DeadlineStatus.CANCELLED)]
-    assert mark_met(cancelled, DeadlineKind.PAYMENT_ORDER)[0].status == DeadlineStatus.CANCELLED
-    assert mark_met([order()], DeadlineKind.ACCEPTANCE) == [order()]
-    assert mark_met([], DeadlineKind.ACCEPTANCE) == []
+    assert mark_met(cancelled, DeadlineKind.PAYMENT_ORDER, date(2026, 11, 25))[0].status == DeadlineStatus.CANCELLED
+    assert mark_met([order()], DeadlineKind.ACCEPTANCE, date(2026, 11, 25)) == [order()]
+    assert mark_met([], DeadlineKind.ACCEPTANCE, date(2026, 11, 25)) == []
+
+
+# --- met late, suspended, replaced, service --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("on", "expected"),
+    [
+        (date(2026, 11, 21), DeadlineStatus.MET),
+        (date(2026, 11, 30), DeadlineStatus.MET),  # its last day still counts
+        (date(2026, 12, 1), DeadlineStatus.MET_LATE),
+        (date(2027, 3, 1), DeadlineStatus.MET_LATE),
+    ],
+)
+def test_a_deadline_met_after_its_day_is_met_late(on: date, expected: DeadlineStatus) -> None:
+    met = mark_met([order()], DeadlineKind.PAYMENT_ORDER, on)[0]
+    assert (met.status, met.met_at) == (expected, on)
+    assert effective_status(met, date(2027, 6, 1)) == expected  # never turns into overdue or plain met
+
+
+def test_a_suspended_clock_is_not_overdue_and_restarts_whole() -> None:
+    acceptance = acceptance_deadline(CAL, date(2026, 11, 16))
+    suspended = suspend([acceptance], DeadlineKind.ACCEPTANCE, date(2026, 11, 17))[0]
+    assert suspended.suspended_since == date(2026, 11, 17)
+    assert effective_status(suspended, date(2027, 1, 1)) == DeadlineStatus.PENDING
+    assert effective_status(acceptance, date(2027, 1, 1)) == DeadlineStatus.OVERDUE
+    fresh = acceptance_deadline(CAL, date(2026, 12, 1))
+    restarted = replace([order(), suspended], fresh)
+    assert restarted == [order(), fresh]
+    assert fresh.due == date(2026, 12, 8) and fresh.suspended_since is None
+
+
+def test_cancel_all_ends_every_pending_clock_and_keeps_settled_ones() -> None:
+    met = order(DeadlineStatus.MET)
+    out = cancel_all([acceptance_deadline(CAL, date(2026, 11, 16)), met])
+    assert [d.status for d in out] == [DeadlineStatus.CANCELLED, DeadlineStatus.MET]
+
+
+def test_service_deadline_counts_calendar_days_the_bureau_allows() -> None:
+    d = service_deadline(date(2026, 11, 20), 3)
+    assert (d.kind, d.start, d.due, d.working_days) == (
+        DeadlineKind.SERVICE,
+        date(2026, 11, 20),
+        date(2026, 11, 23),
+        None,
+    )
+    assert "送达" in d.basis
+    with pytest.raises(ValueError):
+        service_deadline(date(2026, 11, 20), -1)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio.client import WorkflowUpdateFailedError
+from temporalio.client import WorkflowExecutionStatus, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
@@ -21,7 +21,7 @@ from models.clock import shanghai_date
 from models.errors import ACTION_REFUSED
 from qingling.settings import Settings
 from tests.builders import intake_body, make_id
-from tests.harness import INSPECTOR, SUPERVISOR, act, running_worker, start_case
+from tests.harness import HEAD, INSPECTOR, SUPERVISOR, act, running_worker, start_case
 from workflows.case import ArrearsCase
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -71,9 +71,30 @@ async def test_case_from_intake_to_closed(
         )
         assert state.owed_total == Decimal("22000.00")
 
-        today = shanghai_date(await time_skipping_env.get_current_time())
+        now = await time_skipping_env.get_current_time()
+        today = shanghai_date(now)
         state = await act(handle, Action.ISSUE_ORDER, {"due_date": (today + timedelta(days=10)).isoformat()})
-        assert state.stage == Stage.ORDERED
+        assert state.stage == Stage.ORDERED and state.order_addressee == "employer"
+        service = state.deadline(DeadlineKind.SERVICE)
+        assert service is not None and service.due == today + timedelta(days=3)
+        order = state.notices[-1]
+        assert order.kind == "payment_order" and not order.served
+
+        served_at = (now + timedelta(minutes=1)).isoformat()
+        state = await act(
+            handle, Action.RECORD_SERVICE, {"notice_id": order.notice_id, "served_at": served_at, "method": "direct"}
+        )
+        served = state.notice(order.notice_id)
+        assert served is not None and served.served and served.service_method == "direct"
+        assert served.receipt_id == state.notices[-1].notice_id and state.notices[-1].kind == "service_receipt"
+        assert state.deadline(DeadlineKind.SERVICE).status == DeadlineStatus.MET  # type: ignore[union-attr]
+        with pytest.raises(WorkflowUpdateFailedError) as twice:
+            await act(
+                handle,
+                Action.RECORD_SERVICE,
+                {"notice_id": order.notice_id, "served_at": served_at, "method": "direct"},
+            )
+        assert refusal_code(twice.value) == "already_served"
 
         paid_at = "2026-11-21T09:00:00+08:00"
         state = await act(
@@ -92,13 +113,55 @@ async def test_case_from_intake_to_closed(
 
         state = await act(handle, Action.CLOSE, {"reason": "cleared"}, SUPERVISOR)
         assert state.stage == Stage.CLOSED
-        final = await handle.result()
+        assert {d.status for d in state.deadlines} <= {DeadlineStatus.MET, DeadlineStatus.CANCELLED}
+        # The closing notice is served after the case closed: the workflow stays open for it.
+        closing = state.notices[-1]
+        state = await act(
+            handle,
+            Action.RECORD_SERVICE,
+            {"notice_id": closing.notice_id, "served_at": served_at, "method": "post"},
+        )
+        assert state.notice(closing.notice_id).served  # type: ignore[union-attr]
+        assert (await handle.describe()).status == WorkflowExecutionStatus.RUNNING  # the acceptance is unserved
+        with pytest.raises(WorkflowUpdateFailedError) as after_close:
+            await act(
+                handle,
+                Action.RECORD_PAYMENT,
+                {"payments": [{"id_number": w1, "amount": "1.00", "paid_at": paid_at, "source": "wage_deposit"}]},
+            )
+        assert refusal_code(after_close.value) == "stage_not_allowed"
+        acceptance = state.notices[0]
+        await act(
+            handle,
+            Action.RECORD_SERVICE,
+            {
+                "notice_id": acceptance.notice_id,
+                "served_at": served_at,
+                "method": "electronic",
+                "electronic_consent": "网上投诉时勾选同意电子送达",
+            },
+        )
+        final = await handle.result()  # every notice served: done at once (no timer waited out)
         assert final.stage == Stage.CLOSED
 
     case_id = final.case_id
-    assert await count(sessions, case_events, case_id) == 7  # intake + 6 actions
-    assert await count(sessions, notices, case_id) == 3  # 受理, 责令限期支付, 结案
-    assert [n.kind for n in final.notices] == ["acceptance", "payment_order", "closing"]
+    assert await count(sessions, case_events, case_id) == 10  # intake + 9 actions
+    assert await count(sessions, notices, case_id) == 6  # 受理, 指令书, 送达回证, 结案, 送达回证 ×2
+    assert [n.kind for n in final.notices] == [
+        "acceptance",
+        "payment_order",
+        "service_receipt",
+        "closing",
+        "service_receipt",
+        "service_receipt",
+    ]
+    async with sessions() as s:
+        rows = (await s.execute(select(notices.c.kind, notices.c.served_at, notices.c.service_method))).all()
+    assert {(k, m) for k, at, m in rows if at is not None} == {
+        ("payment_order", "direct"),
+        ("closing", "post"),
+        ("acceptance", "electronic"),
+    }
 
 
 async def test_refused_actions_change_nothing(
@@ -135,10 +198,15 @@ async def test_close_refused_while_money_outstanding(
         handle = await start_case(client, settings)
         await registered(handle)
         await act(handle, Action.ACCEPT, {})
-        for reason in ("cleared", "no_violation"):
+        for reason, code in [
+            ("cleared", "outstanding_not_zero"),
+            ("no_violation", "violation_found"),
+            ("minor_corrected", "not_corrected"),
+            ("withdrawn", "head_approval_required"),
+        ]:
             with pytest.raises(WorkflowUpdateFailedError) as refused:
                 await act(handle, Action.CLOSE, {"reason": reason}, SUPERVISOR)
-            assert refusal_code(refused.value) == "outstanding_not_zero"
+            assert refusal_code(refused.value) == code
         with pytest.raises(WorkflowUpdateFailedError) as over:
             await act(
                 handle,
@@ -157,7 +225,7 @@ async def test_close_refused_while_money_outstanding(
         state = await act(handle, Action.CLOSE, {"reason": "transferred"}, SUPERVISOR)
         assert state.stage == Stage.CLOSED and state.close_reason == "transferred"
         assert state.outstanding == Decimal("24000.00")
-        await handle.result()
+        await handle.terminate()  # it would wait for its notices' service
 
 
 async def test_rejected_complaint(
@@ -167,8 +235,102 @@ async def test_rejected_complaint(
     async with running_worker(client, settings, sessions):
         handle = await start_case(client, settings, intake_body(workers=1))
         await registered(handle)
-        state = await act(handle, Action.REJECT, {"reason": "违法行为发生已超过两年"}, INSPECTOR)
-        assert state.stage == Stage.REJECTED and state.case_number is None
+        with pytest.raises(WorkflowUpdateFailedError) as no_code:
+            await act(handle, Action.REJECT, {"reason": "属于劳动争议"}, INSPECTOR)
+        assert refusal_code(no_code.value) == "reason_code_required"
+        with pytest.raises(WorkflowUpdateFailedError) as not_barred:
+            await act(handle, Action.REJECT, {"reason_code": "time_barred", "reason": "超过两年"}, INSPECTOR)
+        assert refusal_code(not_barred.value) == "not_time_barred"
+        state = await act(handle, Action.REJECT, {"reason_code": "labour_dispute", "reason": "属于劳动争议"}, INSPECTOR)
+        assert state.stage == Stage.REJECTED and state.case_number is None and state.rejection_code == "labour_dispute"
         assert [n.kind for n in state.notices] == ["rejection"]
-        final = await handle.result()
-        assert final.rejection_reason == "违法行为发生已超过两年"
+        assert {d.status for d in state.deadlines} == {DeadlineStatus.MET}
+        await handle.terminate()  # it would wait for the refusal's service
+
+
+@pytest.mark.parametrize("code", ["not_in_remit", "other_territory"])
+async def test_redirection_is_a_告知书_not_a_refusal(
+    code: str, time_skipping_env: WorkflowEnvironment, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    client = time_skipping_env.client
+    async with running_worker(client, settings, sessions):
+        handle = await start_case(client, settings, intake_body(workers=1))
+        await registered(handle)
+        state = await act(handle, Action.REJECT, {"reason_code": code, "reason": "请向迎泽区人社局反映"})
+        assert [n.kind for n in state.notices] == ["redirection"] and state.rejection_code == code
+        await handle.terminate()
+
+
+async def test_supplement_stops_the_acceptance_clock_and_restarts_it_from_arrival(
+    own_time_env: WorkflowEnvironment, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    time_skipping_env = own_time_env  # it moves the clock 20 days
+    client = time_skipping_env.client
+    async with running_worker(client, settings, sessions):
+        handle = await start_case(client, settings, intake_body(workers=1))
+        before = await registered(handle)
+        state = await act(handle, Action.REQUEST_SUPPLEMENT, {"missing": "欠薪期间的考勤记录或工资欠条"})
+        acceptance = state.deadline(DeadlineKind.ACCEPTANCE)
+        assert acceptance is not None and acceptance.suspended_since is not None
+        assert state.supplement_missing == "欠薪期间的考勤记录或工资欠条"
+        assert [n.kind for n in state.notices] == ["supplement"]
+        with pytest.raises(WorkflowUpdateFailedError) as blocked:
+            await act(handle, Action.ACCEPT, {})
+        assert refusal_code(blocked.value) == "supplement_pending"
+
+        await time_skipping_env.sleep(timedelta(days=20))  # the complainant takes their time
+        arrived = await time_skipping_env.get_current_time()
+        state = await act(handle, Action.RECORD_SUPPLEMENT, {"received_at": arrived.isoformat()})
+        restarted = state.deadline(DeadlineKind.ACCEPTANCE)
+        assert restarted is not None and restarted.suspended_since is None
+        assert restarted.start == shanghai_date(arrived) and restarted.due > before.deadlines[0].due
+        assert len([d for d in state.deadlines if d.kind == DeadlineKind.ACCEPTANCE]) == 1
+        state = await act(handle, Action.ACCEPT, {})
+        assert state.deadline(DeadlineKind.ACCEPTANCE).status == DeadlineStatus.MET  # type: ignore[union-attr]
+        await handle.terminate()
+
+
+async def test_time_barred_complaint_is_accepted_only_with_a_recorded_reason(
+    time_skipping_env: WorkflowEnvironment, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    body = intake_body(workers=1)
+    body["workers"][0].update(owed_from="2023-01-01", owed_to="2024-06-30")
+    client = time_skipping_env.client
+    async with running_worker(client, settings, sessions):
+        handle = await start_case(client, settings, body)
+        state = await registered(handle)
+        assert state.limitation is not None and state.limitation.time_barred  # visible before anyone acts
+        with pytest.raises(WorkflowUpdateFailedError) as barred:
+            await act(handle, Action.ACCEPT, {})
+        assert refusal_code(barred.value) == "time_barred"
+        because = "投诉人2025年3月曾来电投诉，有12333登记记录，时效中断"
+        state = await act(handle, Action.ACCEPT, {"not_time_barred_because": because})
+        assert state.stage == Stage.INVESTIGATING and state.not_time_barred_because == because
+        await handle.terminate()
+
+
+async def test_zero_finding_closes_as_no_violation_and_withdrawal_with_money_owed_needs_the_head(
+    time_skipping_env: WorkflowEnvironment, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    client = time_skipping_env.client
+    async with running_worker(client, settings, sessions):
+        zero = await start_case(client, settings, intake_body(workers=1))
+        await registered(zero)
+        await act(zero, Action.ACCEPT, {})
+        state = await act(
+            zero, Action.RECORD_FINDING, {"workers": [{"id_number": make_id(1), "confirmed_amount": "0"}]}
+        )
+        assert state.stage == Stage.INVESTIGATING and state.outstanding == Decimal("0.00")
+        with pytest.raises(WorkflowUpdateFailedError) as cleared:
+            await act(zero, Action.CLOSE, {"reason": "cleared"}, SUPERVISOR)
+        assert refusal_code(cleared.value) == "nothing_was_owed"
+        state = await act(zero, Action.CLOSE, {"reason": "no_violation"}, SUPERVISOR)
+        assert state.close_reason == "no_violation"
+        await zero.terminate()
+
+        owed = await start_case(client, settings, intake_body(workers=1))
+        await registered(owed)
+        await act(owed, Action.ACCEPT, {})
+        state = await act(owed, Action.CLOSE, {"reason": "withdrawn"}, HEAD)
+        assert state.stage == Stage.CLOSED and state.outstanding == Decimal("12000.00")
+        await owed.terminate()
