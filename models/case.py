@@ -262,13 +262,25 @@ class Limitation(BaseModel):
     barred_workers: int = 0
 
 
-class CaseState(BaseModel):
-    """The workflow's state of one case: the truth for that case."""
+class ProcedureState(BaseModel):
+    """What every procedure's workflow state has, so one procedure core (workflows/procedure.py) serves
+    the case and its sub-processes alike."""
 
     case_id: str
+    region_code: str
+    last_seq: int = 0
+    registered: bool = False
+    notices: list[NoticeRef] = Field(default_factory=list)
+
+    def stage_name(self) -> str:
+        raise NotImplementedError
+
+
+class CaseState(ProcedureState):
+    """The workflow's state of one case: the truth for that case."""
+
     case_number: str | None = None
     stage: Stage = Stage.INTAKE
-    region_code: str
     received_at: AwareDatetime
     channel: Channel
     employer: Employer
@@ -281,7 +293,6 @@ class CaseState(BaseModel):
     assignee: str | None = None
     deadlines: list[Deadline] = Field(default_factory=list)
     payments: list[Payment] = Field(default_factory=list)
-    notices: list[NoticeRef] = Field(default_factory=list)
     accepted_at: AwareDatetime | None = None
     order_due: date | None = None
     closed_at: AwareDatetime | None = None
@@ -294,8 +305,9 @@ class CaseState(BaseModel):
     supplement_requested_at: AwareDatetime | None = None
     """What the complainant was asked to complete (补正); None when nothing is outstanding."""
     order_addressee: str | None = None
-    last_seq: int = 0
-    registered: bool = False
+
+    def stage_name(self) -> str:
+        return self.stage.value
 
     @property
     def owed_total(self) -> Decimal:

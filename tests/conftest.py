@@ -12,10 +12,10 @@ from pathlib import Path
 import asyncpg
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.testing import WorkflowEnvironment
 
+from config.temporal import DATA_CONVERTER
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory
 from qingling.settings import Settings
@@ -106,7 +106,7 @@ async def start_time_skipping() -> WorkflowEnvironment:
         )
     return await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(installed_binary("temporal-test-server")),
-        data_converter=pydantic_data_converter,
+        data_converter=DATA_CONVERTER,
         runtime=_QUIET,
     )
 

@@ -6,15 +6,12 @@ activities record it. No I/O, no wall clock (workflow.now() only), no calendar l
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
+
+from workflows.procedure import Procedure, action
 
 with workflow.unsafe.imports_passed_through():
     from models.actions import (
@@ -34,12 +31,8 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.activities import (
         ASSIGN_CASE_NUMBER,
-        COMPUTE_DEADLINE,
-        ISSUE_NOTICE,
-        RECORD_EVENT,
         AssignCaseNumberInput,
         CaseEvent,
-        ComputeDeadlineInput,
         IssueNoticeInput,
         RecordEventInput,
     )
@@ -50,13 +43,11 @@ with workflow.unsafe.imports_passed_through():
         Deadline,
         DeadlineKind,
         DeadlineStatus,
-        NoticeRef,
         Role,
         Stage,
         WorkerState,
     )
     from models.clock import shanghai_date
-    from models.errors import ACTION_REFUSED, Refusal
     from models.money import ZERO
     from models.notices import SERVED_KINDS, NoticeKind
     from rules import transitions
@@ -106,27 +97,21 @@ REDIRECTING_REASONS = frozenset({RejectReason.NOT_IN_REMIT, RejectReason.OTHER_T
 """Reasons answered by a 告知书 (where to go) rather than a 不予受理通知书 (若干规定 art. 18)."""
 
 
-def refused(exc: Refusal) -> ApplicationError:
-    return ApplicationError(exc.message, exc.code.value, exc.field, type=ACTION_REFUSED, non_retryable=True)
-
-
 @workflow.defn(name=WORKFLOW_NAME)
-class ArrearsCase:
+class ArrearsCase(Procedure[CaseState]):
     @workflow.init
     def __init__(self, start: CaseStart) -> None:
-        self._case = initial_state(start)
-        self._lock = asyncio.Lock()
-        self._stage_before: str | None = None
+        self._begin(initial_state(start))
 
     @workflow.run
     async def run(self, start: CaseStart) -> CaseState:
         # Cases started before notices could be served end as soon as they are closed or refused.
         serve_after_end = workflow.patched("serve-after-end")
         async with self._lock:
-            acceptance = await self._deadline(DeadlineKind.ACCEPTANCE, shanghai_date(self._case.received_at))
-            self._case = self._case.model_copy(update={"deadlines": [acceptance], "registered": True})
-            await self._record("intake", start.created_by, None, {"worker_count": len(self._case.workers)})
-        await workflow.wait_condition(lambda: self._case.stage in TERMINAL_STAGES and workflow.all_handlers_finished())
+            acceptance = await self._deadline(DeadlineKind.ACCEPTANCE, shanghai_date(self._state.received_at))
+            self._state = self._state.model_copy(update={"deadlines": [acceptance], "registered": True})
+            await self._record("intake", start.created_by, None, {"worker_count": len(self._state.workers)})
+        await workflow.wait_condition(lambda: self._state.stage in TERMINAL_STAGES and workflow.all_handlers_finished())
         if serve_after_end:
             # The last notices (结案通知书, 不予受理通知书) are served after the case ends: stay open for
             # their service, for a bounded time.
@@ -137,262 +122,215 @@ class ArrearsCase:
             except TimeoutError:
                 workflow.logger.info("case ended with notices still unserved after the grace period")
             await workflow.wait_condition(workflow.all_handlers_finished)
-        return self._case
+        return self._state
 
     @workflow.query
     def state(self) -> CaseState:
-        return self._case
+        return self._state
 
     # --- inspector and supervisor actions (Temporal updates) -------------------------------------
 
-    @workflow.update
+    @action(Action.ACCEPT)
     async def accept(self, inp: ActionInput[AcceptBody]) -> CaseState:
-        async with self._acting(Action.ACCEPT, inp):
-            now = workflow.now()
-            number = await workflow.execute_activity(
-                ASSIGN_CASE_NUMBER,
-                AssignCaseNumberInput(
-                    case_id=self._case.case_id,
-                    region_code=self._case.region_code,
-                    year=shanghai_date(now).year,
-                ),
-                result_type=str,
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=RETRY,
-            )
-            today = shanghai_date(now)
-            investigation = await self._deadline(DeadlineKind.INVESTIGATION, today)
-            deadlines = [*mark_met(self._case.deadlines, DeadlineKind.ACCEPTANCE, today), investigation]
-            self._case = self._case.model_copy(
-                update={
-                    "case_number": number,
-                    "stage": Stage.INVESTIGATING,
-                    "accepted_at": now,
-                    "assignee": inp.actor.user_id,
-                    "deadlines": deadlines,
-                    "not_time_barred_because": inp.body.not_time_barred_because,
-                }
-            )
-            notice = await self._notice(NoticeKind.ACCEPTANCE)
-            data: dict[str, Any] = {"notice": notice.doc_number}
-            if inp.body.not_time_barred_because:
-                data["not_time_barred_because"] = inp.body.not_time_barred_because
-            return await self._record(Action.ACCEPT, inp.actor, inp.body.comment, data)
+        now = workflow.now()
+        number = await workflow.execute_activity(
+            ASSIGN_CASE_NUMBER,
+            AssignCaseNumberInput(
+                case_id=self._state.case_id,
+                region_code=self._state.region_code,
+                year=shanghai_date(now).year,
+            ),
+            result_type=str,
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=RETRY,
+        )
+        today = shanghai_date(now)
+        investigation = await self._deadline(DeadlineKind.INVESTIGATION, today)
+        deadlines = [*mark_met(self._state.deadlines, DeadlineKind.ACCEPTANCE, today), investigation]
+        self._state = self._state.model_copy(
+            update={
+                "case_number": number,
+                "stage": Stage.INVESTIGATING,
+                "accepted_at": now,
+                "assignee": inp.actor.user_id,
+                "deadlines": deadlines,
+                "not_time_barred_because": inp.body.not_time_barred_because,
+            }
+        )
+        notice = await self._notice(NoticeKind.ACCEPTANCE)
+        data: dict[str, Any] = {"notice": notice.doc_number}
+        if inp.body.not_time_barred_because:
+            data["not_time_barred_because"] = inp.body.not_time_barred_because
+        return await self._record(Action.ACCEPT, inp.actor, inp.body.comment, data)
 
-    @accept.validator
-    def _validate_accept(self, inp: ActionInput[AcceptBody]) -> None:
-        self._check(Action.ACCEPT, inp)
-
-    @workflow.update
+    @action(Action.REJECT)
     async def reject(self, inp: ActionInput[RejectBody]) -> CaseState:
-        async with self._acting(Action.REJECT, inp):
-            now = workflow.now()
-            code = inp.body.reason_code
-            self._case = self._case.model_copy(
-                update={
-                    "stage": Stage.REJECTED,
-                    "rejection_reason": inp.body.reason,
-                    "rejection_code": code.value if code else None,
-                    "supplement_missing": None,
-                    "closed_at": now,
-                    "deadlines": cancel_all(
-                        mark_met(self._case.deadlines, DeadlineKind.ACCEPTANCE, shanghai_date(now))
-                    ),
-                }
-            )
-            kind = NoticeKind.REDIRECTION if code in REDIRECTING_REASONS else NoticeKind.REJECTION
-            notice = await self._notice(kind)
-            data: dict[str, Any] = {"reason": inp.body.reason, "notice": notice.doc_number}
-            if code:
-                data["reason_code"] = code.value
-            return await self._record(Action.REJECT, inp.actor, inp.body.comment, data)
+        now = workflow.now()
+        code = inp.body.reason_code
+        self._state = self._state.model_copy(
+            update={
+                "stage": Stage.REJECTED,
+                "rejection_reason": inp.body.reason,
+                "rejection_code": code.value if code else None,
+                "supplement_missing": None,
+                "closed_at": now,
+                "deadlines": cancel_all(mark_met(self._state.deadlines, DeadlineKind.ACCEPTANCE, shanghai_date(now))),
+            }
+        )
+        kind = NoticeKind.REDIRECTION if code in REDIRECTING_REASONS else NoticeKind.REJECTION
+        notice = await self._notice(kind)
+        data: dict[str, Any] = {"reason": inp.body.reason, "notice": notice.doc_number}
+        if code:
+            data["reason_code"] = code.value
+        return await self._record(Action.REJECT, inp.actor, inp.body.comment, data)
 
-    @reject.validator
-    def _validate_reject(self, inp: ActionInput[RejectBody]) -> None:
-        self._check(Action.REJECT, inp)
-
-    @workflow.update
+    @action(Action.REQUEST_SUPPLEMENT)
     async def request_supplement(self, inp: ActionInput[RequestSupplementBody]) -> CaseState:
         """补正: the acceptance clock stands still until the material arrives."""
-        async with self._acting(Action.REQUEST_SUPPLEMENT, inp):
-            now = workflow.now()
-            self._case = self._case.model_copy(
-                update={
-                    "supplement_missing": inp.body.missing,
-                    "supplement_requested_at": now,
-                    "deadlines": suspend(self._case.deadlines, DeadlineKind.ACCEPTANCE, shanghai_date(now)),
-                }
-            )
-            notice = await self._notice(NoticeKind.SUPPLEMENT)
-            data = {"missing": inp.body.missing, "notice": notice.doc_number}
-            return await self._record(Action.REQUEST_SUPPLEMENT, inp.actor, inp.body.comment, data)
+        now = workflow.now()
+        self._state = self._state.model_copy(
+            update={
+                "supplement_missing": inp.body.missing,
+                "supplement_requested_at": now,
+                "deadlines": suspend(self._state.deadlines, DeadlineKind.ACCEPTANCE, shanghai_date(now)),
+            }
+        )
+        notice = await self._notice(NoticeKind.SUPPLEMENT)
+        data = {"missing": inp.body.missing, "notice": notice.doc_number}
+        return await self._record(Action.REQUEST_SUPPLEMENT, inp.actor, inp.body.comment, data)
 
-    @request_supplement.validator
-    def _validate_request_supplement(self, inp: ActionInput[RequestSupplementBody]) -> None:
-        self._check(Action.REQUEST_SUPPLEMENT, inp)
-
-    @workflow.update
+    @action(Action.RECORD_SUPPLEMENT)
     async def record_supplement(self, inp: ActionInput[RecordSupplementBody]) -> CaseState:
         """The material arrived: the 5 working days start again from its arrival."""
-        async with self._acting(Action.RECORD_SUPPLEMENT, inp):
-            arrived = shanghai_date(inp.body.received_at)
-            acceptance = await self._deadline(DeadlineKind.ACCEPTANCE, arrived)
-            self._case = self._case.model_copy(
-                update={
-                    "supplement_missing": None,
-                    "supplement_requested_at": None,
-                    "deadlines": replace(self._case.deadlines, acceptance),
-                }
-            )
-            data = {"received_at": inp.body.received_at.isoformat(), "acceptance_due": acceptance.due.isoformat()}
-            return await self._record(Action.RECORD_SUPPLEMENT, inp.actor, inp.body.comment, data)
+        arrived = shanghai_date(inp.body.received_at)
+        acceptance = await self._deadline(DeadlineKind.ACCEPTANCE, arrived)
+        self._state = self._state.model_copy(
+            update={
+                "supplement_missing": None,
+                "supplement_requested_at": None,
+                "deadlines": replace(self._state.deadlines, acceptance),
+            }
+        )
+        data = {"received_at": inp.body.received_at.isoformat(), "acceptance_due": acceptance.due.isoformat()}
+        return await self._record(Action.RECORD_SUPPLEMENT, inp.actor, inp.body.comment, data)
 
-    @record_supplement.validator
-    def _validate_record_supplement(self, inp: ActionInput[RecordSupplementBody]) -> None:
-        self._check(Action.RECORD_SUPPLEMENT, inp)
-
-    @workflow.update
+    @action(Action.RECORD_FINDING)
     async def record_finding(self, inp: ActionInput[RecordFindingBody]) -> CaseState:
-        async with self._acting(Action.RECORD_FINDING, inp):
-            self._case = transitions.apply_finding(self._case, inp.body)
-            self._settle_deadlines()
-            data = {
-                "workers": [
-                    {"id_number": w.id_number, "confirmed_amount": str(w.confirmed_amount)} for w in inp.body.workers
-                ],
-                "owed_total": str(self._case.owed_total),
-            }
-            return await self._record(Action.RECORD_FINDING, inp.actor, inp.body.comment, data)
+        self._state = transitions.apply_finding(self._state, inp.body)
+        self._settle_deadlines()
+        data = {
+            "workers": [
+                {"id_number": w.id_number, "confirmed_amount": str(w.confirmed_amount)} for w in inp.body.workers
+            ],
+            "owed_total": str(self._state.owed_total),
+        }
+        return await self._record(Action.RECORD_FINDING, inp.actor, inp.body.comment, data)
 
-    @record_finding.validator
-    def _validate_record_finding(self, inp: ActionInput[RecordFindingBody]) -> None:
-        self._check(Action.RECORD_FINDING, inp)
-
-    @workflow.update
+    @action(Action.ISSUE_ORDER)
     async def issue_order(self, inp: ActionInput[IssueOrderBody]) -> CaseState:
-        async with self._acting(Action.ISSUE_ORDER, inp):
-            today = shanghai_date(workflow.now())
-            deadlines = [*self._case.deadlines, payment_order_deadline(today, inp.body.due_date)]
-            if workflow.patched("service-deadline"):
-                deadlines.append(await self._deadline(DeadlineKind.SERVICE, today))
-            self._case = self._case.model_copy(
-                update={
-                    "stage": Stage.ORDERED,
-                    "order_due": inp.body.due_date,
-                    "order_addressee": inp.body.addressee.value,
-                    "deadlines": deadlines,
-                }
-            )
-            notice = await self._notice(NoticeKind.PAYMENT_ORDER)
-            data = {
-                "due_date": inp.body.due_date.isoformat(),
-                "addressee": inp.body.addressee.value,
-                "outstanding": str(self._case.outstanding),
-                "notice": notice.doc_number,
-                "notice_id": notice.notice_id,
+        today = shanghai_date(workflow.now())
+        deadlines = [*self._state.deadlines, payment_order_deadline(today, inp.body.due_date)]
+        if workflow.patched("service-deadline"):
+            deadlines.append(await self._deadline(DeadlineKind.SERVICE, today))
+        self._state = self._state.model_copy(
+            update={
+                "stage": Stage.ORDERED,
+                "order_due": inp.body.due_date,
+                "order_addressee": inp.body.addressee.value,
+                "deadlines": deadlines,
             }
-            return await self._record(Action.ISSUE_ORDER, inp.actor, inp.body.comment, data)
+        )
+        notice = await self._notice(NoticeKind.PAYMENT_ORDER)
+        data = {
+            "due_date": inp.body.due_date.isoformat(),
+            "addressee": inp.body.addressee.value,
+            "outstanding": str(self._state.outstanding),
+            "notice": notice.doc_number,
+            "notice_id": notice.notice_id,
+        }
+        return await self._record(Action.ISSUE_ORDER, inp.actor, inp.body.comment, data)
 
-    @issue_order.validator
-    def _validate_issue_order(self, inp: ActionInput[IssueOrderBody]) -> None:
-        self._check(Action.ISSUE_ORDER, inp)
-
-    @workflow.update
+    @action(Action.RECORD_SERVICE)
     async def record_service(self, inp: ActionInput[RecordServiceBody]) -> CaseState:
         """送达: when and how a notice reached its addressee, proved by a 送达回证; the periods the
         notice opens run from here."""
-        async with self._acting(Action.RECORD_SERVICE, inp):
-            body = inp.body
-            served = self._case.notice(body.notice_id)
-            assert served is not None  # checked by the rule
-            ref = served.model_copy(
-                update={
-                    "served_at": body.served_at,
-                    "service_method": body.method.value,
-                    "service_recipient": body.recipient,
-                }
-            )
-            deadlines = self._case.deadlines
-            if served.kind == NoticeKind.PAYMENT_ORDER.value:
-                deadlines = mark_met(deadlines, DeadlineKind.SERVICE, shanghai_date(body.served_at))
-            self._case = self._case.model_copy(
-                update={
-                    "notices": [ref if n.notice_id == ref.notice_id else n for n in self._case.notices],
-                    "deadlines": deadlines,
-                }
-            )
-            receipt = await self._notice(NoticeKind.SERVICE_RECEIPT, subject=ref.notice_id)
-            self._case = self._case.model_copy(
-                update={
-                    "notices": [
-                        n.model_copy(update={"receipt_id": receipt.notice_id}) if n.notice_id == ref.notice_id else n
-                        for n in self._case.notices
-                    ]
-                }
-            )
-            data = {
-                "notice_id": ref.notice_id,
-                "doc_number": ref.doc_number,
-                "served_at": body.served_at.isoformat(),
-                "method": body.method.value,
-                "receipt": receipt.doc_number,
+        body = inp.body
+        served = self._state.notice(body.notice_id)
+        assert served is not None  # checked by the rule
+        ref = served.model_copy(
+            update={
+                "served_at": body.served_at,
+                "service_method": body.method.value,
+                "service_recipient": body.recipient,
             }
-            return await self._record(Action.RECORD_SERVICE, inp.actor, body.comment, data)
+        )
+        deadlines = self._state.deadlines
+        if served.kind == NoticeKind.PAYMENT_ORDER.value:
+            deadlines = mark_met(deadlines, DeadlineKind.SERVICE, shanghai_date(body.served_at))
+        self._state = self._state.model_copy(
+            update={
+                "notices": [ref if n.notice_id == ref.notice_id else n for n in self._state.notices],
+                "deadlines": deadlines,
+            }
+        )
+        receipt = await self._notice(NoticeKind.SERVICE_RECEIPT, subject=ref.notice_id)
+        self._state = self._state.model_copy(
+            update={
+                "notices": [
+                    n.model_copy(update={"receipt_id": receipt.notice_id}) if n.notice_id == ref.notice_id else n
+                    for n in self._state.notices
+                ]
+            }
+        )
+        data = {
+            "notice_id": ref.notice_id,
+            "doc_number": ref.doc_number,
+            "served_at": body.served_at.isoformat(),
+            "method": body.method.value,
+            "receipt": receipt.doc_number,
+        }
+        return await self._record(Action.RECORD_SERVICE, inp.actor, body.comment, data)
 
-    @record_service.validator
-    def _validate_record_service(self, inp: ActionInput[RecordServiceBody]) -> None:
-        self._check(Action.RECORD_SERVICE, inp)
-
-    @workflow.update
+    @action(Action.RECORD_PAYMENT)
     async def record_payment(self, inp: ActionInput[RecordPaymentBody]) -> CaseState:
-        async with self._acting(Action.RECORD_PAYMENT, inp):
-            self._case = transitions.apply_payment(self._case, inp.body)
-            self._settle_deadlines()
-            data = {
-                "payments": [p.model_dump(mode="json") for p in inp.body.payments],
-                "paid_total": str(self._case.paid_total),
-                "outstanding": str(self._case.outstanding),
-            }
-            return await self._record(Action.RECORD_PAYMENT, inp.actor, inp.body.comment, data)
+        self._state = transitions.apply_payment(self._state, inp.body)
+        self._settle_deadlines()
+        data = {
+            "payments": [p.model_dump(mode="json") for p in inp.body.payments],
+            "paid_total": str(self._state.paid_total),
+            "outstanding": str(self._state.outstanding),
+        }
+        return await self._record(Action.RECORD_PAYMENT, inp.actor, inp.body.comment, data)
 
-    @record_payment.validator
-    def _validate_record_payment(self, inp: ActionInput[RecordPaymentBody]) -> None:
-        self._check(Action.RECORD_PAYMENT, inp)
-
-    @workflow.update
+    @action(Action.CLOSE)
     async def close(self, inp: ActionInput[CloseBody]) -> CaseState:
-        async with self._acting(Action.CLOSE, inp):
-            now = workflow.now()
-            deadlines = cancel_all(mark_met(self._case.deadlines, DeadlineKind.INVESTIGATION, shanghai_date(now)))
-            self._case = self._case.model_copy(
-                update={
-                    "stage": Stage.CLOSED,
-                    "close_reason": inp.body.reason.value,
-                    "closed_at": now,
-                    "deadlines": deadlines,
-                }
-            )
-            notice = await self._notice(NoticeKind.CLOSING)
-            data = {"reason": inp.body.reason.value, "notice": notice.doc_number}
-            return await self._record(Action.CLOSE, inp.actor, inp.body.comment, data)
-
-    @close.validator
-    def _validate_close(self, inp: ActionInput[CloseBody]) -> None:
-        self._check(Action.CLOSE, inp)
+        now = workflow.now()
+        deadlines = cancel_all(mark_met(self._state.deadlines, DeadlineKind.INVESTIGATION, shanghai_date(now)))
+        self._state = self._state.model_copy(
+            update={
+                "stage": Stage.CLOSED,
+                "close_reason": inp.body.reason.value,
+                "closed_at": now,
+                "deadlines": deadlines,
+            }
+        )
+        notice = await self._notice(NoticeKind.CLOSING)
+        data = {"reason": inp.body.reason.value, "notice": notice.doc_number}
+        return await self._record(Action.CLOSE, inp.actor, inp.body.comment, data)
 
     # --- the engine's own work ------------------------------------------------------------------
 
     @workflow.signal
     async def calendar_loaded(self) -> None:
         """A holiday schedule was loaded: recount deadlines that were provisional (weekends only)."""
-        await workflow.wait_condition(lambda: self._case.registered)
+        await workflow.wait_condition(lambda: self._state.registered)
         async with self._lock:
-            if self._case.stage in TERMINAL_STAGES:
+            if self._state.stage in TERMINAL_STAGES:
                 return
-            self._stage_before = self._case.stage.value
+            self._stage_before = self._state.stage.value
             deadlines: list[Deadline] = []
             changed: list[dict[str, str]] = []
-            for d in self._case.deadlines:
+            for d in self._state.deadlines:
                 if d.provisional and d.status == DeadlineStatus.PENDING and d.working_days:
                     fresh = await self._deadline(d.kind, d.start)
                     fresh = fresh.model_copy(update={"status": d.status})
@@ -401,95 +339,35 @@ class ArrearsCase:
                     d = fresh
                 deadlines.append(d)
             if changed:
-                self._case = self._case.model_copy(update={"deadlines": deadlines})
+                self._state = self._state.model_copy(update={"deadlines": deadlines})
                 await self._record("deadlines_recomputed", SYSTEM, None, {"deadlines": changed})
 
     # --- the pieces every action shares ----------------------------------------------------------
 
-    def _check(self, action: Action, inp: ActionInput[Any]) -> None:
-        """The validator's rules: the body alone, then the body against the case (before history)."""
-        try:
-            transitions.check_input(inp.body, workflow.now())
-        except Refusal as exc:
-            raise refused(exc) from None
-        self._recheck(action, inp)
+    def _input_rule(self, inp: ActionInput[Any]) -> None:
+        transitions.check_input(inp.body, workflow.now())
 
-    def _recheck(self, action: Action, inp: ActionInput[Any]) -> None:
-        """The handler's rules under the lock, since another action may have run since validation."""
-        try:
-            transitions.check(self._case, action, inp.actor.role, inp.body, workflow.now())
-        except Refusal as exc:
-            raise refused(exc) from None
-
-    @asynccontextmanager
-    async def _acting(self, action: Action, inp: ActionInput[Any]) -> AsyncIterator[None]:
-        """Serialise actions; re-check under the lock, since another action may have run since validation."""
-        await workflow.wait_condition(lambda: self._case.registered)
-        async with self._lock:
-            self._recheck(action, inp)
-            before = self._case
-            self._stage_before = before.stage.value
-            try:
-                yield
-            except BaseException:
-                self._case = before  # never half-applied: an action that fails leaves the case as it was
-                raise
+    def _rule(self, name: Action, inp: ActionInput[Any]) -> None:
+        transitions.check(self._state, name, inp.actor.role, inp.body, workflow.now())
 
     def _settle_deadlines(self) -> None:
-        if self._case.outstanding == ZERO:
+        if self._state.outstanding == ZERO:
             today = shanghai_date(workflow.now())
-            self._case = self._case.model_copy(
-                update={"deadlines": mark_met(self._case.deadlines, DeadlineKind.PAYMENT_ORDER, today)}
+            self._state = self._state.model_copy(
+                update={"deadlines": mark_met(self._state.deadlines, DeadlineKind.PAYMENT_ORDER, today)}
             )
 
     def _all_served(self) -> bool:
-        return all(n.served for n in self._case.notices if n.kind in SERVED_KINDS)
+        return all(n.served for n in self._state.notices if n.kind in SERVED_KINDS)
 
-    async def _deadline(self, kind: DeadlineKind, start: date) -> Deadline:
-        deadline: Deadline = await workflow.execute_activity(
-            COMPUTE_DEADLINE,
-            ComputeDeadlineInput(kind=kind, start=start, region_code=self._case.region_code),
-            result_type=Deadline,
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=RETRY,
+    def _notice_input(self, kind: NoticeKind, occurrence: int, subject: str | None) -> IssueNoticeInput:
+        return IssueNoticeInput(
+            case=self._state,
+            kind=kind,
+            occurrence=occurrence,
+            issued_at=workflow.now(),
+            subject_notice_id=subject,
         )
-        return deadline
 
-    async def _notice(self, kind: NoticeKind, subject: str | None = None) -> NoticeRef:
-        occurrence = 1 + sum(1 for n in self._case.notices if n.kind == kind.value)
-        ref: NoticeRef = await workflow.execute_activity(
-            ISSUE_NOTICE,
-            IssueNoticeInput(
-                case=self._case,
-                kind=kind,
-                occurrence=occurrence,
-                issued_at=workflow.now(),
-                subject_notice_id=subject,
-            ),
-            result_type=NoticeRef,
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=RETRY,
-        )
-        self._case = self._case.model_copy(update={"notices": [*self._case.notices, ref]})
-        return ref
-
-    async def _record(self, kind: str, actor: Actor, comment: str | None, data: dict[str, Any]) -> CaseState:
-        seq = self._case.last_seq + 1
-        self._case = self._case.model_copy(update={"last_seq": seq})
-        event = CaseEvent(
-            seq=seq,
-            at=workflow.now(),
-            kind=str(kind),
-            actor=actor.user_id,
-            actor_role=actor.role.value,
-            stage_before=self._stage_before,
-            stage_after=self._case.stage.value,
-            data={**data, "comment": comment} if comment else data,
-        )
-        await workflow.execute_activity(
-            RECORD_EVENT,
-            RecordEventInput(case=self._case, event=event),
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=RETRY,
-        )
-        return self._case
+    def _record_input(self, event: CaseEvent) -> RecordEventInput:
+        return RecordEventInput(case=self._state, event=event)

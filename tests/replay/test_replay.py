@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from temporalio import workflow
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from config.temporal import DATA_CONVERTER
 from models.case import DeadlineKind
 from workflows.case import ArrearsCase, CaseStart
 from workflows.options import WORKFLOW_RUNNER
@@ -32,9 +32,7 @@ def test_there_are_histories_to_replay() -> None:
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_recorded_history_replays(path: Path) -> None:
-    replayer = Replayer(
-        workflows=[ArrearsCase], data_converter=pydantic_data_converter, workflow_runner=WORKFLOW_RUNNER
-    )
+    replayer = Replayer(workflows=[ArrearsCase], data_converter=DATA_CONVERTER, workflow_runner=WORKFLOW_RUNNER)
     result = await replayer.replay_workflow(load(path), raise_on_replay_failure=True)
     assert result.replay_failure is None
 
@@ -51,9 +49,7 @@ class ChangedArrearsCase(ArrearsCase):
 
 async def test_an_incompatible_change_is_caught() -> None:
     """Proves the replay check can fail: the changed workflow must not replay the old histories."""
-    replayer = Replayer(
-        workflows=[ChangedArrearsCase], data_converter=pydantic_data_converter, workflow_runner=WORKFLOW_RUNNER
-    )
+    replayer = Replayer(workflows=[ChangedArrearsCase], data_converter=DATA_CONVERTER, workflow_runner=WORKFLOW_RUNNER)
     result = await replayer.replay_workflow(load(HISTORIES[0]), raise_on_replay_failure=False)
     assert result.replay_failure is not None
     assert "nondetermin" in repr(result.replay_failure).lower(), repr(result.replay_failure)

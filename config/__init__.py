@@ -1,0 +1,1 @@
+"""The bottom layer: configuration, the Temporal connection and identifiers. Imports nothing of ours above it."""

@@ -1,0 +1,68 @@
+"""A complaint of the declared maximum size (5,000 workers) through the whole basic procedure."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.testing import WorkflowEnvironment
+
+from models.actions import Action
+from models.case import MAX_WORKERS, Stage
+from models.clock import shanghai_date
+from qingling.settings import Settings
+from tests.builders import intake_body, make_id
+from tests.harness import SUPERVISOR, act, running_worker, start_case
+from tests.workflows.test_case_workflow import registered
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+HISTORY_LIMIT = 2 * 1024 * 1024
+
+
+def big_intake() -> dict[str, object]:
+    body = intake_body(workers=0)
+    body["workers"] = [
+        {
+            "name": f"维吾尔族工人阿卜杜热合曼·买买提{i:05d}号班组成员",  # 30 characters
+            "id_number": make_id(i, born=__import__("datetime").date(1980 + i % 20, 1 + i % 12, 1 + i % 28)),
+            "phone": f"139{i:08d}",
+            "owed_amount": "12345.67",
+            "owed_from": "2026-06-01",
+            "owed_to": "2026-09-30",
+        }
+        for i in range(1, MAX_WORKERS + 1)
+    ]
+    return body
+
+
+async def test_5000_workers_run_the_whole_procedure_in_a_small_history(
+    time_skipping_env: WorkflowEnvironment, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    env = time_skipping_env
+    body = big_intake()
+    ids = [w["id_number"] for w in body["workers"]]  # type: ignore[index, union-attr]
+    async with running_worker(env.client, settings, sessions):
+        handle = await start_case(env.client, settings, body)
+        await registered(handle)
+        await act(handle, Action.ACCEPT, {})
+        await act(handle, Action.RECORD_FINDING, {"workers": [{"id_number": i, "confirmed_amount": "12000.00"} for i in ids]})
+        today = shanghai_date(await env.get_current_time())
+        state = await act(handle, Action.ISSUE_ORDER, {"due_date": (today + timedelta(days=10)).isoformat()})
+        now = (await env.get_current_time()).isoformat()
+        await act(handle, Action.RECORD_SERVICE, {"notice_id": state.notices[-1].notice_id, "served_at": now, "method": "direct"})
+        paid = "2026-11-21T09:00:00+08:00"
+        started = time.perf_counter()
+        state = await act(
+            handle, Action.RECORD_PAYMENT, {"payments": [{"id_number": i, "amount": "12000.00", "paid_at": paid} for i in ids]}
+        )
+        took = time.perf_counter() - started
+        assert state.stage == Stage.CLEARED
+        state = await act(handle, Action.CLOSE, {"reason": "cleared"}, SUPERVISOR)
+        assert state.stage == Stage.CLOSED
+        history = await handle.fetch_history()
+        size = sum(e.ByteSize() for e in history.events)
+        print(f"history {size / 1e6:.2f} MB, {len(history.events)} events; payment of 5,000 lines {took:.2f} s")
+        await handle.terminate()
+    assert size < HISTORY_LIMIT
