@@ -63,6 +63,8 @@ class CaseStart(BaseModel):
     case_id: str
     intake: CaseIntake
     created_by: Actor
+    resume: CaseState | None = None
+    """The state carried over when a long-lived case continues as new (its history starts afresh)."""
 
 
 def initial_state(start: CaseStart) -> CaseState:
@@ -101,17 +103,26 @@ REDIRECTING_REASONS = frozenset({RejectReason.NOT_IN_REMIT, RejectReason.OTHER_T
 class ArrearsCase(Procedure[CaseState]):
     @workflow.init
     def __init__(self, start: CaseStart) -> None:
-        self._begin(initial_state(start))
+        self._begin(start.resume or initial_state(start))
 
     @workflow.run
     async def run(self, start: CaseStart) -> CaseState:
         # Cases started before notices could be served end as soon as they are closed or refused.
         serve_after_end = workflow.patched("serve-after-end")
-        async with self._lock:
-            acceptance = await self._deadline(DeadlineKind.ACCEPTANCE, shanghai_date(self._state.received_at))
-            self._state = self._state.model_copy(update={"deadlines": [acceptance], "registered": True})
-            await self._record("intake", start.created_by, None, {"worker_count": len(self._state.workers)})
-        await workflow.wait_condition(lambda: self._state.stage in TERMINAL_STAGES and workflow.all_handlers_finished())
+        if start.resume is None:
+            async with self._lock:
+                acceptance = await self._deadline(DeadlineKind.ACCEPTANCE, shanghai_date(self._state.received_at))
+                self._state = self._state.model_copy(update={"deadlines": [acceptance], "registered": True})
+                await self._record("intake", start.created_by, None, {"worker_count": len(self._state.workers)})
+        await workflow.wait_condition(
+            lambda: (
+                (self._state.stage in TERMINAL_STAGES or workflow.info().is_continue_as_new_suggested())
+                and workflow.all_handlers_finished()
+            )
+        )
+        if self._state.stage not in TERMINAL_STAGES:
+            # A case that lives for years: its history starts afresh, its state carries over.
+            workflow.continue_as_new(start.model_copy(update={"resume": self._state}))
         if serve_after_end:
             # The last notices (结案通知书, 不予受理通知书) are served after the case ends: stay open for
             # their service, for a bounded time.

@@ -16,13 +16,13 @@ from temporalio.testing import WorkflowEnvironment
 
 from db.tables import case_events, notices
 from models.actions import Action
-from models.case import CaseState, DeadlineKind, DeadlineStatus, Stage
+from models.case import CaseIntake, CaseState, DeadlineKind, DeadlineStatus, Stage
 from models.clock import shanghai_date
 from models.errors import ACTION_REFUSED
 from qingling.settings import Settings
 from tests.builders import intake_body, make_id
 from tests.harness import HEAD, INSPECTOR, SUPERVISOR, act, running_worker, start_case
-from workflows.case import ArrearsCase
+from workflows.case import ArrearsCase, CaseStart
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -334,3 +334,30 @@ async def test_zero_finding_closes_as_no_violation_and_withdrawal_with_money_owe
         state = await act(owed, Action.CLOSE, {"reason": "withdrawn"}, HEAD)
         assert state.stage == Stage.CLOSED and state.outstanding == Decimal("12000.00")
         await owed.terminate()
+
+
+async def test_a_case_continued_as_new_resumes_its_state_without_a_second_intake(
+    time_skipping_env: WorkflowEnvironment, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    client = time_skipping_env.client
+    async with running_worker(client, settings, sessions):
+        first = await start_case(client, settings, intake_body(workers=1))
+        accepted = await act(first, Action.ACCEPT, {})
+        await first.terminate()
+        resumed = await client.start_workflow(
+            ArrearsCase.run,
+            CaseStart(
+                case_id=accepted.case_id,
+                intake=CaseIntake.model_validate(intake_body(workers=1)),
+                created_by=INSPECTOR,
+                resume=accepted,
+            ),
+            id=f"{accepted.case_id}-resumed",
+            task_queue=settings.task_queue,
+        )
+        state = await resumed.query(ArrearsCase.state)
+        assert state == accepted
+        later = await act(resumed, Action.CLOSE, {"reason": "transferred"}, SUPERVISOR)
+        assert later.stage == Stage.CLOSED and later.last_seq == accepted.last_seq + 1
+        await resumed.terminate()
+    assert await count(sessions, case_events, accepted.case_id) == 3  # intake, accept, close: no second intake

@@ -47,15 +47,23 @@ async def test_5000_workers_run_the_whole_procedure_in_a_small_history(
         handle = await start_case(env.client, settings, body)
         await registered(handle)
         await act(handle, Action.ACCEPT, {})
-        await act(handle, Action.RECORD_FINDING, {"workers": [{"id_number": i, "confirmed_amount": "12000.00"} for i in ids]})
+        await act(
+            handle, Action.RECORD_FINDING, {"workers": [{"id_number": i, "confirmed_amount": "12000.00"} for i in ids]}
+        )
         today = shanghai_date(await env.get_current_time())
         state = await act(handle, Action.ISSUE_ORDER, {"due_date": (today + timedelta(days=10)).isoformat()})
         now = (await env.get_current_time()).isoformat()
-        await act(handle, Action.RECORD_SERVICE, {"notice_id": state.notices[-1].notice_id, "served_at": now, "method": "direct"})
+        await act(
+            handle,
+            Action.RECORD_SERVICE,
+            {"notice_id": state.notices[-1].notice_id, "served_at": now, "method": "direct"},
+        )
         paid = "2026-11-21T09:00:00+08:00"
         started = time.perf_counter()
         state = await act(
-            handle, Action.RECORD_PAYMENT, {"payments": [{"id_number": i, "amount": "12000.00", "paid_at": paid} for i in ids]}
+            handle,
+            Action.RECORD_PAYMENT,
+            {"payments": [{"id_number": i, "amount": "12000.00", "paid_at": paid} for i in ids]},
         )
         took = time.perf_counter() - started
         assert state.stage == Stage.CLEARED
