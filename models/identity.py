@@ -7,14 +7,18 @@ implementation of both standards; we only add zh-CN messages and masking.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, WithJsonSchema
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
-_REGION_RE = re.compile(r"^[1-8]\d{5}$")
-_PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+# ASCII digits only: \d would also match full-width (１２) and other scripts' digits.
+_REGION_RE = re.compile(r"[1-8][0-9]{5}")
+_PHONE_RE = re.compile(r"1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}")
+_RESIDENT_ID_RE = re.compile(r"[0-9]{17}[0-9X]")
+_USCC_RE = re.compile(r"[0-9A-Z]{18}")
 
 
 def validate_uscc(value: Any) -> str:
@@ -22,13 +26,16 @@ def validate_uscc(value: Any) -> str:
         raise ValueError("统一社会信用代码应为18位字符")
     code = value.strip().upper()
     try:
-        return str(uscc.validate(code))
+        valid = str(uscc.validate(code))
     except InvalidLength:
         raise ValueError("统一社会信用代码应为18位字符") from None
     except InvalidChecksum:
         raise ValueError("统一社会信用代码校验位错误，请核对") from None
     except (InvalidFormat, InvalidComponent):
         raise ValueError("统一社会信用代码含有不允许的字符（不使用I、O、Z、S、V）") from None
+    if not _USCC_RE.fullmatch(valid):
+        raise ValueError("统一社会信用代码只能由半角数字和大写字母组成")
+    return valid
 
 
 def validate_resident_id(value: Any) -> str:
@@ -37,8 +44,8 @@ def validate_resident_id(value: Any) -> str:
     number = value.strip().upper()
     if len(number) != 18:
         raise ValueError("身份证号码应为18位")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        raise ValueError("身份证号码格式不正确")
+    if not _RESIDENT_ID_RE.fullmatch(number):
+        raise ValueError("身份证号码格式不正确（前17位为半角数字，末位为数字或X）")
     if number[17] != ric.calc_check_digit(number):
         raise ValueError("身份证号码校验位错误，请核对")
     # stdnum's full validate() also requires the birth place code to have existed in the birth
@@ -50,16 +57,22 @@ def validate_resident_id(value: Any) -> str:
     return number
 
 
+def birth_date(number: str) -> date:
+    """The date of birth in a resident ID number that ``validate_resident_id`` accepted."""
+    born: date = ric.get_birth_date(number)
+    return born
+
+
 def validate_region_code(value: Any) -> str:
-    text = str(value).strip() if isinstance(value, (str, int)) else ""
-    if not _REGION_RE.match(text):
+    text = value.strip() if isinstance(value, str) else ""
+    if not _REGION_RE.fullmatch(text):
         raise ValueError("行政区划代码应为6位数字")
     return text
 
 
 def validate_phone(value: Any) -> str:
     text = value.strip() if isinstance(value, str) else ""
-    if not _PHONE_RE.match(text):
+    if not _PHONE_RE.fullmatch(text):
         raise ValueError("电话号码格式不正确")
     return text
 

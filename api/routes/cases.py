@@ -49,7 +49,8 @@ TEMPORAL_BLOB_LIMIT = 2 * 1024 * 1024
 """Temporal's default limit on one payload (``limit.blobSize.error``): larger ones are refused by the server."""
 MAX_PAYLOAD_BYTES = TEMPORAL_BLOB_LIMIT * 95 // 100
 """What the API sends to Temporal in one payload (a case's start, an action): 1.9 MiB, a margin below
-the server's limit, so an oversized submission is refused here (413) and never half-started."""
+the server's limit, so an oversized submission is refused here (413) and never half-started. Measured
+as Temporal receives it: encoded by the client's data converter, payload codec included."""
 INTAKE_DIGEST_MEMO = "intake_sha256"
 """Memo key of a case workflow: SHA-256 of its canonical intake JSON, to tell a retried submission
 (same Idempotency-Key, same body) from a reused key (same key, another body)."""

@@ -204,8 +204,9 @@ async def test_openapi_and_health(api: Api) -> None:
 
 async def test_idempotency_key_makes_one_case(api: Api) -> None:
     headers = {**api.auth("inspector"), "Idempotency-Key": "hotline-20261120-0001"}
-    first = await api.http.post("/api/v1/cases", json=intake_body(), headers=headers)
-    again = await api.http.post("/api/v1/cases", json=intake_body(), headers=headers)
+    body = intake_body()
+    first = await api.http.post("/api/v1/cases", json=body, headers=headers)
+    again = await api.http.post("/api/v1/cases", json=body, headers=headers)
     assert first.status_code == 201 and again.status_code == 200
     assert again.json()["case_id"] == first.json()["case_id"]
     other = await api.http.post("/api/v1/cases", json=intake_body(), headers=api.auth("inspector"))
@@ -214,7 +215,10 @@ async def test_idempotency_key_makes_one_case(api: Api) -> None:
 
 
 async def test_overdue_is_shown_and_filtered(api: Api) -> None:
-    late = await create(api, intake_body(received_at="2026-09-01T10:00:00+08:00"))
+    early = intake_body(received_at="2026-09-01T10:00:00+08:00")
+    for worker in early["workers"]:
+        worker["owed_to"] = "2026-08-31"  # the arrears ended before the complaint
+    late = await create(api, early)
     await create(api)  # received two hours ago: its acceptance deadline has not passed
     acceptance = late["deadlines"][0]
     assert acceptance["kind"] == "acceptance" and acceptance["due"] == "2026-09-08"
@@ -222,6 +226,7 @@ async def test_overdue_is_shown_and_filtered(api: Api) -> None:
     listed = (await api.http.get("/api/v1/cases?overdue=true", headers=api.auth("inspector"))).json()
     assert [c["case_id"] for c in listed["items"]] == [late["case_id"]]
     accepted = (await action(api, late["case_id"], "accept", {})).json()
-    assert accepted["deadlines"][0]["status"] == "met"  # late, but met: no longer overdue
+    met = accepted["deadlines"][0]
+    assert met["status"] == "met_late" and met["met_at"] is not None  # late: met, but never shown as plain "met"
     listed = (await api.http.get("/api/v1/cases?overdue=true", headers=api.auth("inspector"))).json()
     assert listed["total"] == 0

@@ -91,7 +91,7 @@ class M(BaseModel):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("12000", "12000.00"), ("0.01", "0.01"), (12000, "12000.00"), ("1.5", "1.50"), (0.1, "0.10")],
+    [("12000", "12000.00"), ("0.01", "0.01"), (Decimal("12000"), "12000.00"), ("1.5", "1.50"), ("0.1", "0.10")],
 )
 def test_amounts_are_exact(raw: object, expected: str) -> None:
     m = M(amount=raw)
@@ -105,6 +105,8 @@ def test_amounts_are_exact(raw: object, expected: str) -> None:
         ("0", "大于零"),
         ("-1", "大于零"),
         ("1.001", "两位小数"),
+        (12000, "字符串"),
+        (0.1, "字符串"),
         ("abc", "格式"),
         ("NaN", "格式"),
         (True, "格式"),

@@ -57,7 +57,7 @@ def test_future_dates_found_at_the_edge() -> None:
 def test_today_is_the_shanghai_date() -> None:
     """At 01:00 in Shanghai it is still yesterday in UTC; a wage period ending today is not future."""
     late_evening_utc = datetime(2026, 11, 22, 17, 0, tzinfo=UTC)  # 2026-11-23 01:00 +08:00
-    body = intake_body(received_at="2026-11-20T10:00:00+08:00")
+    body = intake_body(received_at="2026-11-22T16:30:00Z")  # 2026-11-23 00:30 in Shanghai
     body["workers"][0]["owed_to"] = "2026-11-23"
     assert CaseIntake.model_validate(body).dated_errors(late_evening_utc) == []
     body["workers"][0]["owed_to"] = "2026-11-24"
