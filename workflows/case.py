@@ -56,6 +56,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows.options import ACTIVITY_TIMEOUT, RETRY, SERVICE_GRACE
 
 WORKFLOW_NAME = "ArrearsCase"
+REGISTRATION = "registration"
+"""The one update that is not an inspector's action: intake's answer."""
 SYSTEM = Actor(user_id="system", name="清零引擎", role=Role.ADMIN)
 
 
@@ -104,6 +106,7 @@ class ArrearsCase(Procedure[CaseState]):
     @workflow.init
     def __init__(self, start: CaseStart) -> None:
         self._begin(start.resume or initial_state(start))
+        self._intake_recorded = start.resume is not None
 
     @workflow.run
     async def run(self, start: CaseStart) -> CaseState:
@@ -114,6 +117,7 @@ class ArrearsCase(Procedure[CaseState]):
                 acceptance = await self._deadline(DeadlineKind.ACCEPTANCE, shanghai_date(self._state.received_at))
                 self._state = self._state.model_copy(update={"deadlines": [acceptance], "registered": True})
                 await self._record("intake", start.created_by, None, {"worker_count": len(self._state.workers)})
+                self._intake_recorded = True
         await workflow.wait_condition(
             lambda: (
                 (self._state.stage in TERMINAL_STAGES or workflow.info().is_continue_as_new_suggested())
@@ -137,6 +141,13 @@ class ArrearsCase(Procedure[CaseState]):
 
     @workflow.query
     def state(self) -> CaseState:
+        return self._state
+
+    @workflow.update(name=REGISTRATION)
+    async def registration(self) -> CaseState:
+        """Answers once the intake is registered (deadline computed, history and read model written): sent
+        with the start (update-with-start), so intake needs no polling."""
+        await workflow.wait_condition(lambda: self._intake_recorded)
         return self._state
 
     # --- inspector and supervisor actions (Temporal updates) -------------------------------------

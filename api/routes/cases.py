@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import logging
@@ -13,8 +12,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import ValidationError
 from pydantic_core import PydanticSerializationError
-from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.common import WorkflowIDReusePolicy
+from temporalio.client import WithStartWorkflowOperation, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -40,7 +39,7 @@ from models.errors import ACTION_REFUSED, MESSAGES, ErrorCode, Refusal
 from models.notices import NOTICE_TITLES, NoticeKind
 from qingling.temporal import case_workflow_id
 from rules import transitions
-from workflows.case import ArrearsCase, CaseStart
+from workflows.case import REGISTRATION, ArrearsCase, CaseStart
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 log = logging.getLogger(__name__)
@@ -108,27 +107,32 @@ async def create_case(
     start = CaseStart(case_id=case_id, intake=intake, created_by=actor(user))
     await check_payload_size(b, start, "请减少本次登记的劳动者人数或精简情况说明，分批登记")
     digest = intake_digest(intake)
+    start_op = WithStartWorkflowOperation(
+        ArrearsCase.run,
+        start,
+        id=case_workflow_id(case_id),
+        task_queue=b.settings.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        memo={INTAKE_DIGEST_MEMO: digest},
+    )
     try:
-        handle = await b.client.start_workflow(
-            ArrearsCase.run,
-            start,
-            id=case_workflow_id(case_id),
-            task_queue=b.settings.task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            memo={INTAKE_DIGEST_MEMO: digest},
+        # Started and registered in one round trip: the answer comes once the case is recorded.
+        state: CaseState = await b.client.execute_update_with_start_workflow(
+            REGISTRATION, start_workflow_operation=start_op, result_type=CaseState, rpc_timeout=REGISTRATION_WAIT
         )
-    except WorkflowAlreadyStartedError:
+    except (WorkflowAlreadyStartedError, RPCError) as exc:
+        # update-with-start reports an existing id as ALREADY_EXISTS of the whole multi-operation
+        already = isinstance(exc, WorkflowAlreadyStartedError) or exc.status == RPCStatusCode.ALREADY_EXISTS
+        if not already:
+            log.error("could not start case workflow: %s", getattr(exc, "status", exc))
+            raise ApiError(ErrorCode.BACKEND_UNAVAILABLE) from None
         if idempotency_key is None:  # a random id collided: refuse rather than show another case
             raise ApiError(ErrorCode.INTERNAL) from None
         handle = b.client.get_workflow_handle(case_workflow_id(case_id))
         await _same_submission(handle, digest)
         response.status_code = 200  # the same submission again: the case it already made
-    except RPCError as exc:
-        log.error("could not start case workflow: %s", exc.status)
-        raise ApiError(ErrorCode.BACKEND_UNAVAILABLE) from None
-    state = await _wait_registered(handle)
-    if not state.registered:
-        response.status_code = 202
+        state = await _registered(handle)
     return case_view(state, today(), user.role)
 
 
@@ -159,24 +163,20 @@ async def _same_submission(handle: WorkflowHandle[Any, Any], digest: str) -> Non
         raise ApiError(ErrorCode.IDEMPOTENCY_KEY_REUSED, details=[{"field": "Idempotency-Key", "message": message}])
 
 
-async def _wait_registered(handle: WorkflowHandle[Any, Any]) -> CaseState:
-    """Intake is done once its deadline is computed and persisted; wait for that, briefly."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + REGISTRATION_WAIT.total_seconds()
-    delay = 0.05
-    state: CaseState | None = None
-    while True:
-        try:
-            state = await handle.query(ArrearsCase.state, rpc_timeout=timedelta(seconds=5))
-            if state.registered or loop.time() > deadline:
-                return state
-        except RPCError:
-            if loop.time() > deadline:
-                if state is None:
-                    raise ApiError(ErrorCode.BACKEND_UNAVAILABLE) from None
-                return state
-        await asyncio.sleep(delay)
-        delay = min(delay * 2, 0.5)
+async def _registered(handle: WorkflowHandle[Any, Any]) -> CaseState:
+    """The case a repeated submission already made, once registered."""
+    try:
+        state: CaseState = await handle.execute_update(
+            REGISTRATION, result_type=CaseState, rpc_timeout=REGISTRATION_WAIT
+        )
+    except WorkflowUpdateFailedError:
+        raise ApiError(ErrorCode.INTERNAL) from None
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:  # finished long ago (refused and served): the read model has it
+            raise ApiError(ErrorCode.STAGE_NOT_ALLOWED, "该登记已办结，请在案件列表中查看") from None
+        log.error("could not reach case workflow: %s", exc.status)
+        raise ApiError(ErrorCode.BACKEND_UNAVAILABLE) from None
+    return state
 
 
 def _megabytes(size: int) -> str:
@@ -282,8 +282,7 @@ _ACTION_BODIES = {a.value: {"$ref": f"#/components/schemas/{m.__name__}"} for a,
         "requestBody": {
             "content": {"application/json": {"schema": {"oneOf": list(_ACTION_BODIES.values())}}},
             "required": False,
-            "description": "请求体随操作而定："
-            + "，".join(f"{a.value}→{m.__name__}" for a, m in BODY_MODELS.items()),
+            "description": "请求体随操作而定：" + "，".join(f"{a.value}→{m.__name__}" for a, m in BODY_MODELS.items()),
         }
     },
     responses=ERRORS,
