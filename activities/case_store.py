@@ -9,11 +9,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from config.settings import Settings
 from db.cases import append_event, event_exists, is_unique_violation, save_case, sync_service
 from db.sequences import next_value
 from db.tables import cases
 from models.activities import ASSIGN_CASE_NUMBER, RECORD_EVENT, AssignCaseNumberInput, RecordEventInput
-from qingling.settings import Settings
 
 log = logging.getLogger(__name__)
 CASE_NUMBER_TYPE = "案"

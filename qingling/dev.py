@@ -12,14 +12,14 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
+from config.settings import Settings
+from config.temporal import installed_binary
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory
 from db.tables import users
 from db.users import create_user, user_by_token
 from models.case import Role
 from qingling.services import connect_with_retry, run_api, run_worker, stop_event
-from qingling.settings import Settings
-from qingling.temporal import installed_binary
 
 log = logging.getLogger(__name__)
 DEMO_USERS: list[tuple[str, Role, list[str]]] = [

@@ -8,9 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 from temporalio.service import RPCError
 
+from config.temporal import case_workflow_id
 from db.cases import open_states
 from models.case import DeadlineStatus
-from qingling.temporal import case_workflow_id
 from workflows.case import ArrearsCase
 
 log = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ import uvicorn
 from fastapi import FastAPI
 from temporalio.client import Client
 
+from config.settings import Settings
 from db.session import make_engine, make_session_factory
-from qingling.settings import Settings
 from qingling.worker import build_worker
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def stop_event() -> asyncio.Event:
 
 
 async def connect_with_retry(settings: Settings, attempts: int = 60) -> Client:
-    from qingling.temporal import connect
+    from config.temporal import connect
 
     for attempt in range(attempts):
         try:

@@ -9,8 +9,8 @@ from temporalio.worker import Worker
 from activities.calendar import CalendarActivities
 from activities.case_store import CaseStore
 from activities.notices import NoticeActivities
+from config.settings import Settings
 from notices.render import NoticeRenderer
-from qingling.settings import Settings
 from workflows.case import ArrearsCase
 from workflows.options import WORKFLOW_RUNNER
 

@@ -15,11 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.testing import WorkflowEnvironment
 
-from config.temporal import DATA_CONVERTER
+from config.settings import Settings
+from config.temporal import DATA_CONVERTER, installed_binary
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory
-from qingling.settings import Settings
-from qingling.temporal import installed_binary
 from tests import pg
 
 _exit_status = 0

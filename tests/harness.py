@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client, WorkflowHandle
 
+from config.settings import Settings
 from models.actions import INPUT_MODELS, Action, Actor, Body
 from models.case import CaseIntake, CaseState, Role
-from qingling.settings import Settings
 from qingling.worker import build_worker
 from tests.builders import intake_body
 from workflows.case import ArrearsCase, CaseStart

@@ -30,6 +30,7 @@ from api.errors import (
 )
 from api.errors import ERROR_RESPONSES as ERRORS
 from api.views import CaseList, CaseView, HistoryEntry, NoticeView, case_view
+from config.temporal import case_workflow_id
 from db import cases as store
 from db.users import User
 from models.actions import BODY_MODELS, INPUT_MODELS, Action, Actor
@@ -37,7 +38,6 @@ from models.case import TERMINAL_STAGES, CaseIntake, CaseState, Role, Stage
 from models.clock import to_shanghai
 from models.errors import ACTION_REFUSED, MESSAGES, ErrorCode, Refusal
 from models.notices import NOTICE_TITLES, NoticeKind
-from qingling.temporal import case_workflow_id
 from rules import transitions
 from workflows.case import REGISTRATION, ArrearsCase, CaseStart
 

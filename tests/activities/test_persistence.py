@@ -12,6 +12,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.case_store import CaseStore
 from activities.notices import NoticeActivities
+from config.settings import Settings
 from db.sequences import next_value
 from db.tables import case_events, cases, notices
 from models.activities import (
@@ -22,7 +23,6 @@ from models.activities import (
 )
 from models.case import CaseIntake, CaseState
 from models.notices import NoticeKind
-from qingling.settings import Settings
 from tests.builders import intake_body
 from tests.harness import INSPECTOR, shared_renderer
 from workflows.case import CaseStart, initial_state

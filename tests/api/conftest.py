@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
+from config.settings import Settings
 from db.users import create_user
 from models.case import Role
-from qingling.settings import Settings
 from tests.harness import running_worker
 
 

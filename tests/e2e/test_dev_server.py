@@ -19,8 +19,8 @@ from typing import Any
 import httpx
 import pytest
 
+from config.temporal import installed_binary
 from models.clock import SHANGHAI
-from qingling.temporal import installed_binary
 from tests.builders import intake_body, make_id
 from tests.pg import free_port
 

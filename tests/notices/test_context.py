@@ -330,7 +330,7 @@ def test_region_from_the_bureau_name(name: str, region: str) -> None:
 
 
 def test_default_bureau_names_its_review_body_and_court() -> None:
-    from qingling.settings import DEFAULT_BUREAUS
+    from config.settings import DEFAULT_BUREAUS
 
     bureau = DEFAULT_BUREAUS[0]
     assert (bureau.review_body, bureau.court) == (REVIEW_BODY, COURT)

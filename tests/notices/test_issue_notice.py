@@ -12,11 +12,11 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.case_store import CaseStore
 from activities.notices import RECEIPT_WITHOUT_SUBJECT, NoticeActivities
+from config.settings import Settings
 from db.tables import notices
 from models.activities import CaseEvent, IssueNoticeInput, RecordEventInput
 from models.case import CaseState
 from models.notices import NoticeKind
-from qingling.settings import Settings
 from tests.harness import shared_renderer
 from tests.notices.conftest import SERVED_AT, make_case, pdf_text
 

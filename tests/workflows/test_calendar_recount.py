@@ -12,11 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
+from config.settings import Settings
 from db.calendar import store_schedule
 from db.tables import case_events
 from models.case import CaseState, DeadlineKind
 from qingling.recount import signal_provisional_cases
-from qingling.settings import Settings
 from rules.calendar import parse_schedule
 from tests.builders import FICTITIOUS_2099, intake_body
 from tests.harness import running_worker, start_case

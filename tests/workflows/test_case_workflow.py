@@ -14,12 +14,12 @@ from temporalio.client import WorkflowExecutionStatus, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
+from config.settings import Settings
 from db.tables import case_events, notices
 from models.actions import Action
 from models.case import CaseIntake, CaseState, DeadlineKind, DeadlineStatus, Stage
 from models.clock import shanghai_date
 from models.errors import ACTION_REFUSED
-from qingling.settings import Settings
 from tests.builders import intake_body, make_id
 from tests.harness import HEAD, INSPECTOR, SUPERVISOR, act, running_worker, start_case
 from workflows.case import ArrearsCase, CaseStart

@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
+from config.settings import Settings
 from models.actions import Action
 from models.case import CaseState
 from models.clock import shanghai_date
-from qingling.settings import Settings
 from tests.builders import intake_body, make_id
 from tests.harness import SUPERVISOR, act, running_worker, start_case
 from tests.workflows.test_case_workflow import registered

@@ -28,6 +28,13 @@ class Settings(BaseSettings):
 
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
+    temporal_tls: bool = False
+    """Connect to the cluster over TLS (production); the files below are PEM paths, all optional."""
+    temporal_tls_ca: Path | None = None
+    temporal_tls_cert: Path | None = None
+    temporal_tls_key: Path | None = None
+    temporal_api_key: str | None = None
+    """An API key for a cloud-hosted Temporal namespace."""
     task_queue: str = "qingling"
     database_url: str = "sqlite+aiosqlite:///./var/qingling.db"
     api_host: str = "127.0.0.1"
