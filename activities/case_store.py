@@ -10,7 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
 from config.settings import Settings
-from db.cases import append_event, event_exists, is_unique_violation, save_case, sync_service
+from db.cases import (
+    append_event,
+    event_exists,
+    is_unique_violation,
+    merge_workers,
+    recorded_workers,
+    save_case,
+    sync_service,
+)
 from db.sequences import next_value
 from db.tables import cases
 from models.activities import ASSIGN_CASE_NUMBER, RECORD_EVENT, AssignCaseNumberInput, RecordEventInput
@@ -33,6 +41,9 @@ class CaseStore:
                 if await event_exists(session, case.case_id, ev.seq):
                     log.info("event already recorded case=%s seq=%d", case.case_id, ev.seq)
                     return
+                if not case.workers:  # a snapshot: the workers are the recorded ones with the changes applied
+                    workers = merge_workers(await recorded_workers(session, case.case_id), inp.worker_changes)
+                    case = case.model_copy(update={"workers": workers})
                 await save_case(session, case, ev.at)
                 await sync_service(session, case)
                 await append_event(session, case.case_id, ev)

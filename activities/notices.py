@@ -15,7 +15,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from config.settings import Settings
-from db.cases import get_notice
+from db.cases import get_notice, recorded_workers
 from db.sequences import next_value
 from db.tables import notices
 from models.activities import ISSUE_NOTICE, IssueNoticeInput, notice_id
@@ -95,8 +95,9 @@ class NoticeActivities:
             else:
                 seq = await next_value(session, bureau.abbr, DOC_TYPE_ABBR[inp.kind], issued_on.year)
                 doc_number = format_doc_number(bureau.abbr, DOC_TYPE_ABBR[inp.kind], issued_on.year, seq)
+            case = inp.case.model_copy(update={"workers": await recorded_workers(session, inp.case.case_id)})
             ctx = build_context(
-                inp.kind, inp.case, bureau=bureau, doc_number=doc_number, issued_on=issued_on, subject=subject
+                inp.kind, case, bureau=bureau, doc_number=doc_number, issued_on=issued_on, subject=subject
             )
             pdf = await asyncio.to_thread(self._renderer.render, ctx)
             digest, path = await asyncio.to_thread(store_pdf, self._settings.notice_dir, pdf)

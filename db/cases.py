@@ -9,13 +9,28 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, column, false, func, literal, or_, select, table, text, type_coerce
+from pydantic import TypeAdapter
+from sqlalchemy import (
+    ColumnElement,
+    Text,
+    and_,
+    cast,
+    column,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    table,
+    text,
+    true,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.tables import case_events, cases, notices
 from models.activities import CaseEvent
-from models.case import CaseState, DeadlineStatus
+from models.case import CaseState, DeadlineStatus, WorkerState
 
 
 def to_fen(amount: Decimal) -> int:
@@ -27,6 +42,17 @@ def next_due(state: CaseState) -> date | None:
     return min(pending) if pending else None
 
 
+NAME_SEPARATOR = "x"
+"""Between the characters of employer_name_spaced. A letter, so pg_trgm keeps a name one word; a query's
+false matches through it (only a query of nothing but x's could have any) are dropped by testing the name."""
+
+
+def spaced_name(name: str) -> str:
+    """恒泰建筑 → 恒x泰x建x筑: a substring of two characters or more becomes one of three or more, which a
+    trigram index (SQLite FTS5, PostgreSQL pg_trgm) can look up."""
+    return NAME_SEPARATOR.join(name)
+
+
 def _row(state: CaseState, updated_at: datetime) -> dict[str, Any]:
     return {
         "case_number": state.case_number,
@@ -35,6 +61,7 @@ def _row(state: CaseState, updated_at: datetime) -> dict[str, Any]:
         "received_at": state.received_at,
         "channel": state.channel.value,
         "employer_name": state.employer.name,
+        "employer_name_spaced": spaced_name(state.employer.name),
         "employer_uscc": state.employer.uscc,
         "worker_count": len(state.workers),
         "owed_fen": to_fen(state.owed_total),
@@ -90,6 +117,25 @@ def is_unique_violation(exc: IntegrityError) -> bool:
     return "unique" in text or "duplicate key" in text
 
 
+_WORKERS = TypeAdapter(list[WorkerState])
+
+
+async def recorded_workers(session: AsyncSession, case_id: str) -> list[WorkerState]:
+    """The case's workers as last recorded in the read model (activities get only the changes)."""
+    raw = await session.scalar(select(cases.c.state["workers"]).where(cases.c.case_id == case_id))
+    return [] if raw is None else _WORKERS.validate_python(raw)
+
+
+def merge_workers(recorded: list[WorkerState], changes: list[WorkerState] | None) -> list[WorkerState]:
+    """The recorded workers with ``changes`` applied by ID number (all of them at intake)."""
+    if changes is None:
+        return recorded
+    if not recorded:
+        return list(changes)
+    changed = {w.id_number: w for w in changes}
+    return [changed.get(w.id_number, w) for w in recorded]
+
+
 async def get_state(session: AsyncSession, case_id: str) -> CaseState | None:
     raw = await session.scalar(select(cases.c.state).where(cases.c.case_id == case_id))
     return None if raw is None else CaseState.model_validate(raw)
@@ -104,6 +150,9 @@ COUNT_CAP = 1000
 NAME_PROBE = 1000
 """A name search matching at most this many cases is driven from the name index (its matches are sorted);
 one matching more walks the list's order and tests each name, finding a page's worth of matches early."""
+MAX_PAIRS = 8
+"""A long query looks up this many of its character pairs (enough to be selective; the name test is exact)."""
+USCC_LENGTH = 18
 _SEARCH_TABLE = "cases_name_fts"  # SQLite's FTS5 trigram table, made by migration 0003
 _SORT = (cases.c.received_at.desc(), cases.c.case_id)
 
@@ -129,6 +178,19 @@ class CaseFilter:
 @dataclass(frozen=True)
 class CasePage:
     states: list[CaseState]
+    total: int
+    """Cases matching the filter (the cursor aside), counted up to COUNT_CAP."""
+    total_is_estimate: bool
+    """More than COUNT_CAP cases match; ``total`` is COUNT_CAP."""
+    next_cursor: str | None
+    """The cursor of the next page; None on the last one."""
+
+
+@dataclass(frozen=True)
+class RawCasePage:
+    """A CasePage before its states are parsed: their JSON text, in the list's order."""
+
+    states_json: list[str]
     total: int
     """Cases matching the filter (the cursor aside), counted up to COUNT_CAP."""
     total_is_estimate: bool
@@ -185,7 +247,7 @@ def _like_pattern(q: str) -> tuple[str, str | None]:
     return f"%{escaped}%", "\\"
 
 
-def _name_contains(column: ColumnElement[str], q: str, dialect: str) -> ColumnElement[bool]:
+def _contains(column: ColumnElement[str], q: str, dialect: str) -> ColumnElement[bool]:
     """Case-insensitive (for Latin letters) on both databases, as SQLite's LIKE and FTS5's trigrams are."""
     pattern, escape = _like_pattern(q)
     if dialect == "postgresql":
@@ -193,38 +255,62 @@ def _name_contains(column: ColumnElement[str], q: str, dialect: str) -> ColumnEl
     return column.like(pattern, escape=escape)
 
 
-async def name_matches(session: AsyncSession, q: str, limit: int) -> list[str]:
-    """Ids of cases whose employer name contains ``q``, at most ``limit`` (unordered), from the name index:
-    SQLite's FTS5 trigram table, PostgreSQL's pg_trgm GIN index (a scan where they are missing, and for a
-    ``q`` shorter than three characters, which no trigram index can serve)."""
+async def name_candidates(session: AsyncSession, q: str, limit: int) -> list[str]:
+    """Ids of cases whose employer name may contain ``q`` (two characters or more), at most ``limit``,
+    unordered: the names holding every adjacent pair of q's characters, looked up as trigrams of
+    employer_name_spaced (恒泰 → 恒x泰) in SQLite's FTS5 table or PostgreSQL's pg_trgm GIN index (a scan where
+    the migration could not make them). A superset: test the name itself to be exact."""
+    if len(q) < 2:
+        raise ValueError("a trigram index serves two characters or more")
     dialect = session.get_bind().dialect.name
+    pairs = list(dict.fromkeys(spaced_name(q[i : i + 2]) for i in range(len(q) - 1)))[:MAX_PAIRS]
     if dialect == "sqlite" and await _has_search_table(session):
-        fts = table(_SEARCH_TABLE, column("case_id"), column("employer_name"))
-        stmt = select(fts.c.case_id).where(_name_contains(fts.c.employer_name, q, dialect))
+        fts = table(_SEARCH_TABLE, column("case_id"))
+        phrases = " AND ".join('"' + p.replace('"', '""') + '"' for p in pairs)
+        stmt = select(fts.c.case_id).where(text(f"{_SEARCH_TABLE} MATCH :phrases").bindparams(phrases=phrases))
     else:
-        stmt = select(cases.c.case_id).where(_name_contains(cases.c.employer_name, q, dialect))
+        stmt = select(cases.c.case_id).where(*(_contains(cases.c.employer_name_spaced, p, dialect) for p in pairs))
     return list((await session.scalars(stmt.limit(limit))).all())
 
 
+_HAVE_SEARCH_TABLE: set[str] = set()
+"""Databases (by URL) known to have the FTS5 table; one without it is asked again (it may be migrated)."""
+
+
 async def _has_search_table(session: AsyncSession) -> bool:
+    url = str(session.get_bind().engine.url)
+    if url in _HAVE_SEARCH_TABLE:
+        return True
     found = await session.scalar(
         text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name").bindparams(name=_SEARCH_TABLE)
     )
+    if found is not None:
+        _HAVE_SEARCH_TABLE.add(url)
     return found is not None
 
 
 async def list_states(session: AsyncSession, f: CaseFilter) -> CasePage:
-    """A page of the case list, newest received first (received_at desc, case_id), by keyset.
+    """A page of the case list, newest received first (received_at desc, case_id): see list_json."""
+    raw = await list_json(session, f)
+    states = [CaseState.model_validate_json(s) for s in raw.states_json]
+    return CasePage(states, raw.total, raw.total_is_estimate, raw.next_cursor)
+
+
+async def list_json(session: AsyncSession, f: CaseFilter) -> RawCasePage:
+    """A page of the case list by keyset, its states as JSON text (pydantic parses and validates text in one
+    pass, at half the cost of json.loads and then validation).
 
     Keys first: the page's (received_at, case_id) come from a walk of the index that starts with the filter's
     equality column and continues in the list's order, stopping after ``limit`` + 1 keys; only then are the
-    page's states (the JSON) read, by primary key. The count stops at COUNT_CAP + 1."""
+    page's states (the JSON) read, by primary key. The count stops at COUNT_CAP + 1. A name search first asks
+    the trigram index for its candidates: up to NAME_PROBE of them are the keys' source, all sorted and counted
+    in one query; more, and the walk tests each name, which finds a page's worth early."""
     after = decode_cursor(f.cursor) if f.cursor else None
     dialect = session.get_bind().dialect.name
     conditions: list[ColumnElement[bool]] = []
     if f.region_code:
         if not _covered(f.region_code, f.region_prefixes):
-            return CasePage([], 0, False, None)
+            return RawCasePage([], 0, False, None)
         conditions.append(cases.c.region_code == f.region_code)  # inside the jurisdiction: says it all
     else:
         allowed = jurisdiction(f.region_prefixes)
@@ -234,39 +320,46 @@ async def list_states(session: AsyncSession, f: CaseFilter) -> CasePage:
         conditions.append(cases.c.stage == f.stage)
     if f.overdue_before is not None:
         conditions.append(cases.c.next_due < f.overdue_before)
-    known_over_cap = False
-    if f.q:
-        by_uscc = cases.c.employer_uscc == f.q.upper()
-        ids = await name_matches(session, f.q, NAME_PROBE + 1)
-        if len(ids) <= NAME_PROBE:  # few: those ids, by primary key
-            conditions.append(or_(cases.c.case_id.in_(ids), by_uscc) if ids else by_uscc)
-        else:  # many: test each name along the walk; a page fills early
-            conditions.append(or_(_name_contains(cases.c.employer_name, f.q, dialect), by_uscc))
-            known_over_cap = len(conditions) == 1 and NAME_PROBE >= COUNT_CAP
-
-    if known_over_cap:
-        total, estimate = COUNT_CAP, True
-    else:
-        counted = select(literal(1)).select_from(cases).where(*conditions).limit(COUNT_CAP + 1).subquery()
-        found = int(await session.scalar(select(func.count()).select_from(counted)) or 0)
-        total, estimate = min(found, COUNT_CAP), found > COUNT_CAP
-
-    keys_q = select(cases.c.case_id, cases.c.received_at).where(*conditions)
+    known_over_cap = few = False
+    if f.q:  # the employer's name contains q, or q is its USCC (18 characters, as every stored USCC)
+        by_uscc = cases.c.employer_uscc == f.q.upper() if len(f.q) == USCC_LENGTH else false()
+        by_name = _contains(cases.c.employer_name, f.q, dialect)
+        ids = await name_candidates(session, f.q, NAME_PROBE + 1) if len(f.q) >= 2 else None
+        few = ids is not None and len(ids) <= NAME_PROBE
+        if ids is not None and few:  # few: those cases, by primary key
+            conditions.append(or_(and_(cases.c.case_id.in_(ids), by_name), by_uscc) if ids else by_uscc)
+        else:  # many (or one character, which no index serves): test each name along the walk
+            conditions.append(or_(by_name, by_uscc))  # ix_cases_list carries the name: an index-only walk
+            known_over_cap = ids is not None and len(conditions) == 1 and NAME_PROBE >= COUNT_CAP
+    past: ColumnElement[bool] = true()
     if after is not None:
         at, case_id = after
-        keys_q = keys_q.where(cases.c.received_at <= at, or_(cases.c.received_at < at, cases.c.case_id > case_id))
-    keys = (await session.execute(keys_q.order_by(*_SORT).limit(f.limit + 1).offset(f.offset))).all()
+        past = and_(cases.c.received_at <= at, or_(cases.c.received_at < at, cases.c.case_id > case_id))
+
+    if few:  # a name's few cases (and a USCC's): all their keys, sorted, in one query that also counts them
+        keyed = select(cases.c.case_id, cases.c.received_at, past.label("past")).where(*conditions)
+        every = (await session.execute(keyed.order_by(*_SORT))).all()
+        total, estimate = min(len(every), COUNT_CAP), len(every) > COUNT_CAP
+        keys = [k for k in every if k.past][f.offset : f.offset + f.limit + 1]
+    else:
+        if known_over_cap:
+            total, estimate = COUNT_CAP, True
+        else:
+            counted = select(literal(1)).select_from(cases).where(*conditions).limit(COUNT_CAP + 1).subquery()
+            found = int(await session.scalar(select(func.count()).select_from(counted)) or 0)
+            total, estimate = min(found, COUNT_CAP), found > COUNT_CAP
+        keys_q = select(cases.c.case_id, cases.c.received_at).where(*conditions, past).order_by(*_SORT)
+        keys = list((await session.execute(keys_q.limit(f.limit + 1).offset(f.offset))).all())
     next_cursor = (
         encode_cursor(keys[f.limit - 1].received_at, keys[f.limit - 1].case_id) if len(keys) > f.limit else None
     )
     page = [k.case_id for k in keys[: f.limit]]
     states: dict[str, str] = {}
     if page:
-        # the JSON as text, parsed and validated in one pass by pydantic (half the cost of json.loads + validate)
-        raw = type_coerce(cases.c.state, Text).label("state")
-        rows = await session.execute(select(cases.c.case_id, raw).where(cases.c.case_id.in_(page)))
+        as_text = cast(cases.c.state, Text).label("state")  # PostgreSQL's jsonb as text too, not decoded
+        rows = await session.execute(select(cases.c.case_id, as_text).where(cases.c.case_id.in_(page)))
         states = {r.case_id: r.state for r in rows}
-    return CasePage([CaseState.model_validate_json(states[i]) for i in page], total, estimate, next_cursor)
+    return RawCasePage([states[i] for i in page], total, estimate, next_cursor)
 
 
 async def history(session: AsyncSession, case_id: str) -> list[dict[str, Any]]:

@@ -1,12 +1,38 @@
-"""Engine and session factory; SQLite gets WAL and a busy timeout so concurrent writers wait."""
+"""Engine and session factory.
+
+SQLite runs in WAL mode with a busy timeout, and how a transaction begins depends on what it is for:
+
+* ``async with sessions.begin() as s:`` is a **write** transaction. It starts with ``BEGIN IMMEDIATE``, taking
+  the write lock up front: a deferred transaction that reads first and writes later fails with SQLITE_BUSY
+  (no waiting) when another writer committed in between, and the activities read-then-write all the time
+  (``save_case`` reads ``last_seq`` first, the document sequences read their last value).
+* ``async with sessions() as s:`` is a **read** session (the API's requests, loading the calendar). It starts
+  with a deferred ``BEGIN``: in WAL mode a reader takes no lock that a writer waits for, and it reads one
+  snapshot however long it lasts, so a list's count and its page agree.
+* A bare ``engine.begin()`` / ``engine.connect()`` (migrations, the CLI) begins IMMEDIATE, as a writer.
+
+Why by factory method rather than by inspecting the statements: SQLite must be told the kind of transaction
+in its very first statement, before the session has run anything, and the caller's choice of ``begin()``
+versus ``()`` is the one thing known by then. The read session is bound to the same engine (same pool) with
+the execution option ``qingling_sqlite_begin="DEFERRED"``, which the engine's ``begin`` hook reads. A read
+session that does write anyway still works on SQLite; it just is not protected against SQLITE_BUSY, so write
+with ``sessions.begin()``. PostgreSQL ignores the option: its transactions never block readers.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
+from sqlalchemy.ext.asyncio.session import _AsyncSessionContextManager
+
+SQLITE_BEGIN = "qingling_sqlite_begin"
+"""Execution option naming the SQLite transaction kind: "IMMEDIATE" (the default) or "DEFERRED"."""
+_BEGIN_KINDS = frozenset({"IMMEDIATE", "DEFERRED"})
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -26,23 +52,38 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
         @event.listens_for(engine.sync_engine, "begin")
         def _begin(conn: Any) -> None:
-            # Take the write lock up front: a deferred transaction that reads first and writes
-            # later fails with SQLITE_BUSY instead of waiting when another writer got in between.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            kind = conn.get_execution_options().get(SQLITE_BEGIN, "IMMEDIATE")
+            if kind not in _BEGIN_KINDS:
+                raise ValueError(f"{SQLITE_BEGIN} must be one of {sorted(_BEGIN_KINDS)}, not {kind!r}")
+            conn.exec_driver_sql(f"BEGIN {kind}")
 
         return engine
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
 
 
 def _ensure_sqlite_dir(url: str) -> None:
-    from pathlib import Path
-
-    from sqlalchemy.engine import make_url
-
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
+class SessionFactory(async_sessionmaker[AsyncSession]):
+    """``factory()`` opens a read session (deferred BEGIN on SQLite), ``factory.begin()`` a write transaction
+    (BEGIN IMMEDIATE on SQLite). See the module's docstring for why."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__(engine, expire_on_commit=False)
+        self.write_bind = engine
+        self.read_bind = engine.execution_options(**{SQLITE_BEGIN: "DEFERRED"})
+
+    def __call__(self, **local_kw: Any) -> AsyncSession:
+        local_kw.setdefault("bind", self.read_bind)
+        return super().__call__(**local_kw)
+
+    def begin(self) -> _AsyncSessionContextManager[AsyncSession]:
+        session = super().__call__(bind=self.write_bind)
+        return session._maker_context_manager()
+
+
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return SessionFactory(engine)

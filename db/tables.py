@@ -77,6 +77,9 @@ cases = Table(
     Column("received_at", UtcDateTime(), nullable=False),
     Column("channel", String(32), nullable=False),
     Column("employer_name", String(200), nullable=False),
+    # The name with "x" between its characters (db.cases.spaced_name), for search: a trigram index over it
+    # finds two-character substrings as well (Chinese trade names are often two characters: 恒泰).
+    Column("employer_name_spaced", String(400)),
     Column("employer_uscc", String(18), nullable=False, index=True),
     Column("worker_count", Integer, nullable=False),
     Column("owed_fen", BigInteger, nullable=False),
@@ -91,20 +94,23 @@ cases = Table(
 
 # The case list (db.cases.list_states) is ordered by received_at desc, case_id. Each equality filter has an
 # index that starts with it and continues in that order, so a page is a walk of one index that stops after
-# `limit` keys: no sort, whatever the table's size. Name search: SQLite has the FTS5 trigram table
-# `cases_name_fts` kept in sync by triggers, PostgreSQL a pg_trgm GIN index (both made by migration 0003,
-# which skips them where the database cannot have them; the search then scans).
-Index("ix_cases_list", cases.c.received_at.desc(), cases.c.case_id)
-Index("ix_cases_stage_list", cases.c.stage, cases.c.received_at.desc(), cases.c.case_id)
-Index("ix_cases_region_list", cases.c.region_code, cases.c.received_at.desc(), cases.c.case_id)
-Index("ix_cases_city_list", cases.c.city_code, cases.c.received_at.desc(), cases.c.case_id)
-Index("ix_cases_province_list", cases.c.province_code, cases.c.received_at.desc(), cases.c.case_id)
-Index("ix_cases_next_due_list", cases.c.next_due, cases.c.received_at.desc(), cases.c.case_id)
+# `limit` keys: no sort, whatever the table's size. The trailing stage and next_due (and, on the unfiltered
+# walk, the employer's name, for a search that matches too many cases to sort) let the walk test the other
+# filters from the index alone. Name search: SQLite has the FTS5 trigram table `cases_name_fts` over
+# employer_name_spaced, kept in sync by triggers, PostgreSQL a pg_trgm GIN index on it (both made by
+# migration 0003, which skips them where the database cannot have them; the search then scans).
+_ORDER = (cases.c.received_at.desc(), cases.c.case_id)
+Index("ix_cases_list", *_ORDER, cases.c.stage, cases.c.next_due, cases.c.employer_name)
+Index("ix_cases_stage_list", cases.c.stage, *_ORDER, cases.c.next_due)
+Index("ix_cases_region_list", cases.c.region_code, *_ORDER, cases.c.stage, cases.c.next_due)
+Index("ix_cases_city_list", cases.c.city_code, *_ORDER, cases.c.stage, cases.c.next_due)
+Index("ix_cases_province_list", cases.c.province_code, *_ORDER, cases.c.stage, cases.c.next_due)
+Index("ix_cases_next_due_list", cases.c.next_due, *_ORDER)
 Index(
     "ix_cases_employer_name_trgm",
-    cases.c.employer_name,
+    cases.c.employer_name_spaced,
     postgresql_using="gin",
-    postgresql_ops={"employer_name": "gin_trgm_ops"},
+    postgresql_ops={"employer_name_spaced": "gin_trgm_ops"},
 ).ddl_if(dialect="postgresql")
 
 case_events = Table(

@@ -184,6 +184,15 @@ BODY_MODELS: dict[Action, type[Body]] = {
 }
 
 
+class ActionResult(BaseModel):
+    """What an update answers: small on purpose, since every answer is kept in the workflow's history (a
+    5,000-worker case must not copy its workers into each). Callers read the case afterwards."""
+
+    case_id: str
+    seq: int
+    stage: str
+
+
 class Actor(BaseModel):
     user_id: str
     name: str

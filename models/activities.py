@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel
 
-from models.case import CaseState, DeadlineKind
+from models.case import CaseState, DeadlineKind, WorkerState
 from models.notices import NoticeKind
 
 COMPUTE_DEADLINE = "compute_deadline"
@@ -32,6 +32,8 @@ class AssignCaseNumberInput(BaseModel):
 
 class IssueNoticeInput(BaseModel):
     case: CaseState
+    """The case without its workers and payments (a snapshot): the activity reads the workers as last
+    recorded, so an action that changes workers records before it issues a notice."""
     kind: NoticeKind
     occurrence: int
     issued_at: AwareDatetime
@@ -54,7 +56,10 @@ class CaseEvent(BaseModel):
 
 class RecordEventInput(BaseModel):
     case: CaseState
+    """The case without its workers and payments (a snapshot)."""
     event: CaseEvent
+    worker_changes: list[WorkerState] | None = None
+    """The workers changed since the last recorded event (all of them at intake); None: none changed."""
 
 
 def notice_id(case_id: str, kind: NoticeKind, occurrence: int) -> str:

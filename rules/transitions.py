@@ -18,6 +18,7 @@ from models.actions import (
     CloseReason,
     IssueOrderBody,
     OrderAddressee,
+    PaymentLine,
     RecordFindingBody,
     RecordPaymentBody,
     RecordServiceBody,
@@ -159,6 +160,11 @@ def check_service(case: CaseState, body: RecordServiceBody) -> None:
         raise Refusal(ErrorCode.SERVED_AFTER_DUE)
 
 
+def payment_key(line: PaymentLine) -> tuple[str, Decimal, datetime, str]:
+    """The same key as ``Payment.key`` for a line not yet recorded (no model round trip: 5,000 lines)."""
+    return (line.id_number, line.amount, line.paid_at, line.source.value)
+
+
 def check_payment(case: CaseState, body: RecordPaymentBody) -> None:
     """Each line names a worker of the case, pays no more than is outstanding, falls inside the arrears'
     time and was not recorded before (the same worker, amount, moment and payer twice is one payment)."""
@@ -169,7 +175,7 @@ def check_payment(case: CaseState, body: RecordPaymentBody) -> None:
         worker = workers.get(line.id_number)
         if worker is None:
             raise Refusal(ErrorCode.UNKNOWN_WORKER)
-        key = Payment.model_validate(line.model_dump()).key()
+        key = payment_key(line)
         if key in seen:
             raise Refusal(ErrorCode.DUPLICATE_PAYMENT)
         seen.add(key)
@@ -241,7 +247,10 @@ def apply_payment(case: CaseState, body: RecordPaymentBody) -> CaseState:
     ]
     payments = [
         *case.payments,
-        *(Payment.model_validate(p.model_dump()) for p in body.payments),
+        *(
+            Payment.model_construct(id_number=p.id_number, amount=p.amount, paid_at=p.paid_at, source=p.source.value)
+            for p in body.payments
+        ),
     ]
     return settle(case.model_copy(update={"workers": workers, "payments": payments}))
 

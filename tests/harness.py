@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 
 from config.settings import Settings
-from models.actions import INPUT_MODELS, Action, Actor, Body
+from models.actions import INPUT_MODELS, Action, ActionResult, Actor, Body
 from models.case import CaseIntake, CaseState, Role
 from qingling.worker import build_worker
 from tests.builders import intake_body
@@ -56,7 +57,24 @@ async def act(
 ) -> CaseState:
     model = INPUT_MODELS[action]
     parsed = body if isinstance(body, Body) else model.model_fields["body"].annotation.model_validate(body)  # type: ignore[union-attr]
-    result: CaseState = await handle.execute_update(
-        action.value, model(actor=actor, body=parsed), result_type=CaseState
-    )
-    return result
+    await handle.execute_update(action.value, model(actor=actor, body=parsed), result_type=ActionResult)
+    state: CaseState = await handle.query("state", result_type=CaseState)
+    return state
+
+
+async def finished(handle: WorkflowHandle[Any, Any]) -> CaseState:
+    """The result of a workflow expected to complete on its own, without letting the shared time-skipping
+    server jump its clock (``handle.result()`` unlocks time skipping, and the test server then leaps ahead)."""
+    for _ in range(400):
+        desc = await handle.describe()
+        if desc.status != WorkflowExecutionStatus.RUNNING:
+            break
+        await asyncio.sleep(0.025)
+    else:
+        raise AssertionError("the workflow did not complete on its own")
+    history = await handle.fetch_history()
+    completed = history.events[-1].workflow_execution_completed_event_attributes
+    (payload,) = completed.result.payloads
+    (state,) = await handle._client.data_converter.decode([payload], [CaseState])
+    assert isinstance(state, CaseState)
+    return state

@@ -18,6 +18,7 @@ with workflow.unsafe.imports_passed_through():
         AcceptBody,
         Action,
         ActionInput,
+        ActionResult,
         Actor,
         CloseBody,
         IssueOrderBody,
@@ -107,6 +108,8 @@ class ArrearsCase(Procedure[CaseState]):
     def __init__(self, start: CaseStart) -> None:
         self._begin(start.resume or initial_state(start))
         self._intake_recorded = start.resume is not None
+        self._recorded_workers: list[WorkerState] = [] if start.resume is None else start.resume.workers
+        """The workers as the read model last received them: only changes travel to the next record."""
 
     @workflow.run
     async def run(self, start: CaseStart) -> CaseState:
@@ -144,16 +147,16 @@ class ArrearsCase(Procedure[CaseState]):
         return self._state
 
     @workflow.update(name=REGISTRATION)
-    async def registration(self) -> CaseState:
+    async def registration(self) -> ActionResult:
         """Answers once the intake is registered (deadline computed, history and read model written): sent
         with the start (update-with-start), so intake needs no polling."""
         await workflow.wait_condition(lambda: self._intake_recorded)
-        return self._state
+        return self._result()
 
     # --- inspector and supervisor actions (Temporal updates) -------------------------------------
 
     @action(Action.ACCEPT)
-    async def accept(self, inp: ActionInput[AcceptBody]) -> CaseState:
+    async def accept(self, inp: ActionInput[AcceptBody]) -> ActionResult:
         now = workflow.now()
         number = await workflow.execute_activity(
             ASSIGN_CASE_NUMBER,
@@ -186,7 +189,7 @@ class ArrearsCase(Procedure[CaseState]):
         return await self._record(Action.ACCEPT, inp.actor, inp.body.comment, data)
 
     @action(Action.REJECT)
-    async def reject(self, inp: ActionInput[RejectBody]) -> CaseState:
+    async def reject(self, inp: ActionInput[RejectBody]) -> ActionResult:
         now = workflow.now()
         code = inp.body.reason_code
         self._state = self._state.model_copy(
@@ -207,7 +210,7 @@ class ArrearsCase(Procedure[CaseState]):
         return await self._record(Action.REJECT, inp.actor, inp.body.comment, data)
 
     @action(Action.REQUEST_SUPPLEMENT)
-    async def request_supplement(self, inp: ActionInput[RequestSupplementBody]) -> CaseState:
+    async def request_supplement(self, inp: ActionInput[RequestSupplementBody]) -> ActionResult:
         """补正: the acceptance clock stands still until the material arrives."""
         now = workflow.now()
         self._state = self._state.model_copy(
@@ -222,7 +225,7 @@ class ArrearsCase(Procedure[CaseState]):
         return await self._record(Action.REQUEST_SUPPLEMENT, inp.actor, inp.body.comment, data)
 
     @action(Action.RECORD_SUPPLEMENT)
-    async def record_supplement(self, inp: ActionInput[RecordSupplementBody]) -> CaseState:
+    async def record_supplement(self, inp: ActionInput[RecordSupplementBody]) -> ActionResult:
         """The material arrived: the 5 working days start again from its arrival."""
         arrived = shanghai_date(inp.body.received_at)
         acceptance = await self._deadline(DeadlineKind.ACCEPTANCE, arrived)
@@ -237,7 +240,7 @@ class ArrearsCase(Procedure[CaseState]):
         return await self._record(Action.RECORD_SUPPLEMENT, inp.actor, inp.body.comment, data)
 
     @action(Action.RECORD_FINDING)
-    async def record_finding(self, inp: ActionInput[RecordFindingBody]) -> CaseState:
+    async def record_finding(self, inp: ActionInput[RecordFindingBody]) -> ActionResult:
         self._state = transitions.apply_finding(self._state, inp.body)
         self._settle_deadlines()
         data = {
@@ -249,7 +252,7 @@ class ArrearsCase(Procedure[CaseState]):
         return await self._record(Action.RECORD_FINDING, inp.actor, inp.body.comment, data)
 
     @action(Action.ISSUE_ORDER)
-    async def issue_order(self, inp: ActionInput[IssueOrderBody]) -> CaseState:
+    async def issue_order(self, inp: ActionInput[IssueOrderBody]) -> ActionResult:
         today = shanghai_date(workflow.now())
         deadlines = [*self._state.deadlines, payment_order_deadline(today, inp.body.due_date)]
         if workflow.patched("service-deadline"):
@@ -273,7 +276,7 @@ class ArrearsCase(Procedure[CaseState]):
         return await self._record(Action.ISSUE_ORDER, inp.actor, inp.body.comment, data)
 
     @action(Action.RECORD_SERVICE)
-    async def record_service(self, inp: ActionInput[RecordServiceBody]) -> CaseState:
+    async def record_service(self, inp: ActionInput[RecordServiceBody]) -> ActionResult:
         """送达: when and how a notice reached its addressee, proved by a 送达回证; the periods the
         notice opens run from here."""
         body = inp.body
@@ -314,18 +317,18 @@ class ArrearsCase(Procedure[CaseState]):
         return await self._record(Action.RECORD_SERVICE, inp.actor, body.comment, data)
 
     @action(Action.RECORD_PAYMENT)
-    async def record_payment(self, inp: ActionInput[RecordPaymentBody]) -> CaseState:
+    async def record_payment(self, inp: ActionInput[RecordPaymentBody]) -> ActionResult:
         self._state = transitions.apply_payment(self._state, inp.body)
         self._settle_deadlines()
         data = {
-            "payments": [p.model_dump(mode="json") for p in inp.body.payments],
+            "payments": inp.body.model_dump(mode="json", include={"payments"})["payments"],
             "paid_total": str(self._state.paid_total),
             "outstanding": str(self._state.outstanding),
         }
         return await self._record(Action.RECORD_PAYMENT, inp.actor, inp.body.comment, data)
 
     @action(Action.CLOSE)
-    async def close(self, inp: ActionInput[CloseBody]) -> CaseState:
+    async def close(self, inp: ActionInput[CloseBody]) -> ActionResult:
         now = workflow.now()
         deadlines = cancel_all(mark_met(self._state.deadlines, DeadlineKind.INVESTIGATION, shanghai_date(now)))
         self._state = self._state.model_copy(
@@ -382,9 +385,15 @@ class ArrearsCase(Procedure[CaseState]):
     def _all_served(self) -> bool:
         return all(n.served for n in self._state.notices if n.kind in SERVED_KINDS)
 
+    def _snapshot(self) -> CaseState:
+        """The case without its workers and payments, for activities (they read those from the read model)."""
+        return self._state.model_copy(update={"workers": [], "payments": []})
+
     def _notice_input(self, kind: NoticeKind, occurrence: int, subject: str | None) -> IssueNoticeInput:
+        if self._state.workers is not self._recorded_workers:
+            raise RuntimeError("an action that changes workers must record them before it issues a notice")
         return IssueNoticeInput(
-            case=self._state,
+            case=self._snapshot(),
             kind=kind,
             occurrence=occurrence,
             issued_at=workflow.now(),
@@ -392,4 +401,11 @@ class ArrearsCase(Procedure[CaseState]):
         )
 
     def _record_input(self, event: CaseEvent) -> RecordEventInput:
-        return RecordEventInput(case=self._state, event=event)
+        workers, recorded = self._state.workers, self._recorded_workers
+        changes: list[WorkerState] | None = None
+        if workers is not recorded:
+            # Rules copy only the workers they change, so identity tells what changed.
+            same_shape = len(workers) == len(recorded)
+            changes = [w for w, r in zip(workers, recorded, strict=True) if w is not r] if same_shape else workers
+            self._recorded_workers = workers
+        return RecordEventInput(case=self._snapshot(), event=event, worker_changes=changes)

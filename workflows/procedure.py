@@ -26,7 +26,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from models.actions import Action, ActionInput, Actor
+    from models.actions import Action, ActionInput, ActionResult, Actor
     from models.activities import (
         COMPUTE_DEADLINE,
         ISSUE_NOTICE,
@@ -158,7 +158,7 @@ class Procedure(Generic[S]):
     def _record_input(self, event: CaseEvent) -> RecordEventInput:
         raise NotImplementedError
 
-    async def _record(self, kind: str, actor: Actor, comment: str | None, data: dict[str, Any]) -> S:
+    async def _record(self, kind: str, actor: Actor, comment: str | None, data: dict[str, Any]) -> ActionResult:
         seq = self._state.last_seq + 1
         self._state = self._state.model_copy(update={"last_seq": seq})
         event = CaseEvent(
@@ -177,4 +177,7 @@ class Procedure(Generic[S]):
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=RETRY,
         )
-        return self._state
+        return self._result()
+
+    def _result(self) -> ActionResult:
+        return ActionResult(case_id=self._state.case_id, seq=self._state.last_seq, stage=self._state.stage_name())

@@ -33,7 +33,7 @@ from api.views import CaseList, CaseView, HistoryEntry, NoticeView, case_view
 from config.temporal import case_workflow_id
 from db import cases as store
 from db.users import User
-from models.actions import BODY_MODELS, INPUT_MODELS, Action, Actor
+from models.actions import BODY_MODELS, INPUT_MODELS, Action, ActionResult, Actor
 from models.case import TERMINAL_STAGES, CaseIntake, CaseState, Role, Stage
 from models.clock import to_shanghai
 from models.errors import ACTION_REFUSED, MESSAGES, ErrorCode, Refusal
@@ -118,8 +118,8 @@ async def create_case(
     )
     try:
         # Started and registered in one round trip: the answer comes once the case is recorded.
-        state: CaseState = await b.client.execute_update_with_start_workflow(
-            REGISTRATION, start_workflow_operation=start_op, result_type=CaseState, rpc_timeout=REGISTRATION_WAIT
+        await b.client.execute_update_with_start_workflow(
+            REGISTRATION, start_workflow_operation=start_op, result_type=ActionResult, rpc_timeout=REGISTRATION_WAIT
         )
     except (WorkflowAlreadyStartedError, RPCError) as exc:
         # update-with-start reports an existing id as ALREADY_EXISTS of the whole multi-operation
@@ -132,8 +132,8 @@ async def create_case(
         handle = b.client.get_workflow_handle(case_workflow_id(case_id))
         await _same_submission(handle, digest)
         response.status_code = 200  # the same submission again: the case it already made
-        state = await _registered(handle)
-    return case_view(state, today(), user.role)
+        await _registered(handle)
+    return await recorded_view(b, user, case_id)
 
 
 def new_case_id(user_id: str, idempotency_key: str | None) -> str:
@@ -163,12 +163,10 @@ async def _same_submission(handle: WorkflowHandle[Any, Any], digest: str) -> Non
         raise ApiError(ErrorCode.IDEMPOTENCY_KEY_REUSED, details=[{"field": "Idempotency-Key", "message": message}])
 
 
-async def _registered(handle: WorkflowHandle[Any, Any]) -> CaseState:
-    """The case a repeated submission already made, once registered."""
+async def _registered(handle: WorkflowHandle[Any, Any]) -> None:
+    """Waits until the case a repeated submission already made is registered."""
     try:
-        state: CaseState = await handle.execute_update(
-            REGISTRATION, result_type=CaseState, rpc_timeout=REGISTRATION_WAIT
-        )
+        await handle.execute_update(REGISTRATION, result_type=ActionResult, rpc_timeout=REGISTRATION_WAIT)
     except WorkflowUpdateFailedError:
         raise ApiError(ErrorCode.INTERNAL) from None
     except RPCError as exc:
@@ -176,7 +174,6 @@ async def _registered(handle: WorkflowHandle[Any, Any]) -> CaseState:
             raise ApiError(ErrorCode.STAGE_NOT_ALLOWED, "该登记已办结，请在案件列表中查看") from None
         log.error("could not reach case workflow: %s", exc.status)
         raise ApiError(ErrorCode.BACKEND_UNAVAILABLE) from None
-    return state
 
 
 def _megabytes(size: int) -> str:
@@ -313,8 +310,8 @@ async def act(
         raise refusal_error(exc) from None
     handle = b.client.get_workflow_handle(case_workflow_id(case_id))
     try:
-        result = await handle.execute_update(
-            act_on.value, INPUT_MODELS[act_on](actor=actor(user), body=parsed), result_type=CaseState
+        await handle.execute_update(
+            act_on.value, INPUT_MODELS[act_on](actor=actor(user), body=parsed), result_type=ActionResult
         )
     except WorkflowUpdateFailedError as exc:
         raise _refusal(exc) from None
@@ -323,7 +320,17 @@ async def act(
             raise ApiError(ErrorCode.STAGE_NOT_ALLOWED, "案件已终结，不能再执行此操作") from None
         log.error("update %s on %s failed: %s", act_on.value, case_id, exc.status)
         raise ApiError(ErrorCode.BACKEND_UNAVAILABLE) from None
-    return case_view(result, today(), user.role)
+    return await recorded_view(b, user, case_id)
+
+
+async def recorded_view(b: Backend, user: User, case_id: str) -> CaseView:
+    """The case as its last applied action recorded it: the update answers only once its activity has
+    committed the read model, and the answer itself stays small (it is kept in the workflow's history)."""
+    async with b.sessions() as session:
+        state = await store.get_state(session, case_id)
+    if state is None:
+        raise ApiError(ErrorCode.BACKEND_UNAVAILABLE)
+    return case_view(state, today(), user.role)
 
 
 def _refusal(exc: WorkflowUpdateFailedError) -> ApiError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,6 +14,7 @@ from temporalio.testing import ActivityEnvironment
 from activities.case_store import CaseStore
 from activities.notices import NoticeActivities
 from config.settings import Settings
+from db.cases import get_state
 from db.sequences import next_value
 from db.tables import case_events, cases, notices
 from models.activities import (
@@ -132,3 +134,23 @@ async def test_issue_notice_once_per_key(sessions: async_sessionmaker[AsyncSessi
     import hashlib
 
     assert hashlib.sha256(pdf).hexdigest() == refs[0].sha256
+
+
+async def test_snapshots_carry_only_the_changed_workers(
+    sessions: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    """The workflow sends the case without its workers, plus the workers changed since the last record."""
+    store = CaseStore(sessions, settings)
+    env = ActivityEnvironment()
+    case = new_case("C9")
+    snapshot = case.model_copy(update={"workers": []})
+    first = event(1, snapshot).model_copy(update={"worker_changes": case.workers})  # intake: all of them
+    await env.run(store.record_event, first)
+    paid = case.workers[1].model_copy(update={"paid_amount": Decimal("12000.00")})
+    await env.run(store.record_event, event(2, snapshot).model_copy(update={"worker_changes": [paid]}))
+    await env.run(store.record_event, event(3, snapshot))  # nothing changed: the recorded workers stay
+    async with sessions() as s:
+        state = await get_state(s, "C9")
+    assert state is not None and [w.id_number for w in state.workers] == [w.id_number for w in case.workers]
+    assert [w.paid_amount for w in state.workers] == [Decimal("0.00"), Decimal("12000.00")]
+    assert await scalar(sessions, select(cases.c.paid_fen).where(cases.c.case_id == "C9")) == 1_200_000

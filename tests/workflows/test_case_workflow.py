@@ -21,7 +21,7 @@ from models.case import CaseIntake, CaseState, DeadlineKind, DeadlineStatus, Sta
 from models.clock import shanghai_date
 from models.errors import ACTION_REFUSED
 from tests.builders import intake_body, make_id
-from tests.harness import HEAD, INSPECTOR, SUPERVISOR, act, running_worker, start_case
+from tests.harness import HEAD, INSPECTOR, SUPERVISOR, act, finished, running_worker, start_case
 from workflows.case import ArrearsCase, CaseStart
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -141,7 +141,7 @@ async def test_case_from_intake_to_closed(
                 "electronic_consent": "网上投诉时勾选同意电子送达",
             },
         )
-        final = await handle.result()  # every notice served: done at once (no timer waited out)
+        final = await finished(handle)  # every notice served: done at once (no timer waited out)
         assert final.stage == Stage.CLOSED
 
     case_id = final.case_id

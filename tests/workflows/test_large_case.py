@@ -10,12 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from config.settings import Settings
-from models.actions import Action
+from models.actions import INPUT_MODELS, Action, ActionResult
 from models.case import MAX_WORKERS, Stage
 from models.clock import shanghai_date
 from tests.builders import intake_body, make_id
-from tests.harness import SUPERVISOR, act, running_worker, start_case
+from tests.harness import INSPECTOR, SUPERVISOR, act, running_worker, start_case
 from tests.workflows.test_case_workflow import registered
+from workflows.case import ArrearsCase
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 HISTORY_LIMIT = 2 * 1024 * 1024
@@ -59,13 +60,12 @@ async def test_5000_workers_run_the_whole_procedure_in_a_small_history(
             {"notice_id": state.notices[-1].notice_id, "served_at": now, "method": "direct"},
         )
         paid = "2026-11-21T09:00:00+08:00"
+        lines = {"payments": [{"id_number": i, "amount": "12000.00", "paid_at": paid} for i in ids]}
+        payment = INPUT_MODELS[Action.RECORD_PAYMENT].model_validate({"actor": INSPECTOR, "body": lines})
         started = time.perf_counter()
-        state = await act(
-            handle,
-            Action.RECORD_PAYMENT,
-            {"payments": [{"id_number": i, "amount": "12000.00", "paid_at": paid} for i in ids]},
-        )
-        took = time.perf_counter() - started
+        await handle.execute_update(Action.RECORD_PAYMENT.value, payment, result_type=ActionResult)
+        took = time.perf_counter() - started  # reported, not asserted: timing belongs to bench/
+        state = await handle.query(ArrearsCase.state)
         assert state.stage == Stage.CLEARED
         state = await act(handle, Action.CLOSE, {"reason": "cleared"}, SUPERVISOR)
         assert state.stage == Stage.CLOSED

@@ -21,7 +21,7 @@ from models.actions import Action
 from models.case import CaseState
 from models.clock import shanghai_date
 from tests.builders import intake_body, make_id
-from tests.harness import SUPERVISOR, act, running_worker, start_case
+from tests.harness import SUPERVISOR, act, finished, running_worker, start_case
 from tests.workflows.test_case_workflow import registered
 from workflows.case import ArrearsCase
 
@@ -74,7 +74,7 @@ async def test_record_full_case_history(
         for notice in state.notices:
             if notice.kind != "service_receipt" and not notice.served:
                 await serve(env, handle, notice.notice_id)
-        final = await handle.result()  # every notice served: the case's workflow completes at once
+        final = await finished(handle)  # every notice served: the case's workflow completes at once
         assert final.stage == "closed"
         await save(handle, "v2_full_case")
 
@@ -89,6 +89,6 @@ async def test_record_refused_histories(
         state = await act(handle, Action.REJECT, {"reason_code": "other_territory", "reason": "请向迎泽区人社局反映"})
         assert [n.kind for n in state.notices] == ["redirection"]
         await serve(env, handle, state.notices[0].notice_id)
-        final = await handle.result()
+        final = await finished(handle)
         assert final.stage == "rejected"
         await save(handle, "v2_redirected")
