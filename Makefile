@@ -25,8 +25,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
+# Every benchmark in one run, then bench/results.json and bench/results.md (see bench/report.py).
+# A benchmark that fails is reported as such by the report rather than stopping the others.
 bench: $(STAMP)
-	$(BIN)/python bench/bench_notices.py
+	@bash scripts/system-deps.sh fonts postgres
+	rm -f bench/results_notices.txt bench/results_list.json bench/results_engine.json
+	-set -o pipefail; $(BIN)/python bench/bench_notices.py | tee bench/results_notices.txt
+	-if [ -f bench/bench_list.py ]; then $(BIN)/python bench/bench_list.py; fi
+	-$(BIN)/python bench/bench_engine.py --size full
+	$(BIN)/python bench/report.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

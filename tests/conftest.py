@@ -17,9 +17,9 @@ from temporalio.testing import WorkflowEnvironment
 
 from config.settings import Settings
 from config.temporal import DATA_CONVERTER, installed_binary
+from db import devcluster as pg
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory
-from tests import pg
 
 _exit_status = 0
 

@@ -15,11 +15,11 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.calendar import CalendarActivities
 from db.calendar import store_schedule
+from db.devcluster import free_port
 from models.activities import ComputeDeadlineInput
 from models.case import DeadlineKind
 from rules.calendar import parse_schedule
 from tests.builders import FICTITIOUS_2099
-from tests.pg import free_port
 
 
 async def test_loaded_year_makes_deadline_final(

@@ -20,9 +20,9 @@ import httpx
 import pytest
 
 from config.temporal import installed_binary
+from db.devcluster import free_port
 from models.clock import SHANGHAI
 from tests.builders import intake_body, make_id
-from tests.pg import free_port
 
 pytestmark = pytest.mark.e2e
 QINGLING = str(Path(sys.executable).parent / "qingling")

@@ -1,4 +1,5 @@
-"""A throwaway PostgreSQL cluster from the Debian server binaries (run as `postgres` when we are root)."""
+"""A throwaway PostgreSQL cluster from Debian's server binaries, for the tests and the benchmarks (never
+production): started as the `postgres` user when run as root, on a free loopback port, in a temp dir."""
 
 from __future__ import annotations
 
