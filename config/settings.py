@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     temporal_api_key: str | None = None
     """An API key for a cloud-hosted Temporal namespace."""
     task_queue: str = "qingling"
+    workflow_cache: int = 1000
+    """Open cases a worker keeps in memory (about 250 KiB each, bench/results.md); the others are
+    rebuilt from their (small) histories when they next act."""
     database_url: str = "sqlite+aiosqlite:///./var/qingling.db"
     api_host: str = "127.0.0.1"
     api_port: int = 8000

@@ -29,6 +29,7 @@ def build_worker(
         task_queue=settings.task_queue,
         workflows=[ArrearsCase],
         workflow_runner=WORKFLOW_RUNNER,
+        max_cached_workflows=settings.workflow_cache,
         activities=[
             store.record_event,
             store.assign_case_number,
