@@ -483,7 +483,8 @@ async def phase_rss(ctx: Ctx, steps: tuple[int, ...], settle: float) -> dict[str
 
     from models.actions import Actor
     from models.case import CaseIntake, Role
-    from workflows.case import ArrearsCase, CaseStart
+    from models.start import CaseStart
+    from workflows.case import ArrearsCase
 
     out: dict[str, Any] = {"steps": []}
     worker = ctx.stack.start_worker("worker-rss", RSS_QUEUE)

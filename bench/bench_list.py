@@ -112,7 +112,8 @@ def make_rows(n: int, seed: int = 20261123) -> Iterator[list[dict[str, Any]]]:
     from db.cases import _row
     from models.actions import Actor
     from models.case import CaseIntake, CaseState, Deadline, DeadlineKind, Role, Stage
-    from workflows.case import CaseStart, initial_state
+    from models.start import CaseStart
+    from workflows.case import initial_state
 
     rng = random.Random(seed)
     employers = _employers(rng, max(1, min(20_000, n // 5)))

@@ -35,9 +35,10 @@ def main(n: int = 50) -> None:
     from models.actions import Actor
     from models.case import CaseIntake, CaseState, NoticeRef, Role
     from models.notices import Bureau, NoticeContext, NoticeKind
+    from models.start import CaseStart
     from notices.context import build_context
     from notices.render import BODY_FONT, NoticeRenderer
-    from workflows.case import CaseStart, initial_state
+    from workflows.case import initial_state
 
     bureau = Bureau(name="太原市小店区人力资源和社会保障局", abbr="小人社监", region_code="140105")
     served = NoticeRef(

@@ -14,9 +14,10 @@ from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from config.settings import Settings
 from models.actions import INPUT_MODELS, Action, ActionResult, Actor, Body
 from models.case import CaseIntake, CaseState, Role
+from models.start import CaseStart
 from qingling.worker import build_worker
 from tests.builders import intake_body
-from workflows.case import ArrearsCase, CaseStart
+from workflows.case import ArrearsCase
 
 INSPECTOR = Actor(user_id="u_inspector", name="inspector", role=Role.INSPECTOR)
 SUPERVISOR = Actor(user_id="u_supervisor", name="supervisor", role=Role.SUPERVISOR)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
 from temporalio import workflow
 
 from workflows.procedure import Procedure, action
@@ -39,7 +38,6 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.case import (
         TERMINAL_STAGES,
-        CaseIntake,
         CaseState,
         Deadline,
         DeadlineKind,
@@ -51,6 +49,7 @@ with workflow.unsafe.imports_passed_through():
     from models.clock import shanghai_date
     from models.money import ZERO
     from models.notices import SERVED_KINDS, NoticeKind
+    from models.start import CaseStart
     from rules import transitions
     from rules.deadlines import cancel_all, mark_met, payment_order_deadline, replace, suspend
     from rules.limitation import limitation
@@ -60,14 +59,6 @@ WORKFLOW_NAME = "ArrearsCase"
 REGISTRATION = "registration"
 """The one update that is not an inspector's action: intake's answer."""
 SYSTEM = Actor(user_id="system", name="清零引擎", role=Role.ADMIN)
-
-
-class CaseStart(BaseModel):
-    case_id: str
-    intake: CaseIntake
-    created_by: Actor
-    resume: CaseState | None = None
-    """The state carried over when a long-lived case continues as new (its history starts afresh)."""
 
 
 def initial_state(start: CaseStart) -> CaseState:

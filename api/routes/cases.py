@@ -38,8 +38,9 @@ from models.case import TERMINAL_STAGES, CaseIntake, CaseState, Role, Stage
 from models.clock import to_shanghai
 from models.errors import ACTION_REFUSED, MESSAGES, ErrorCode, Refusal
 from models.notices import NOTICE_TITLES, NoticeKind
+from models.start import CaseStart
 from rules import transitions
-from workflows.case import REGISTRATION, ArrearsCase, CaseStart
+from workflows.case import REGISTRATION, ArrearsCase
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 log = logging.getLogger(__name__)

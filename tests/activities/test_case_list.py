@@ -28,9 +28,10 @@ from db.migrate import alembic_config
 from db.tables import cases
 from db.users import create_user
 from models.case import CaseIntake, CaseState, Deadline, DeadlineKind, Role, Stage
+from models.start import CaseStart
 from tests.builders import intake_body, make_uscc
 from tests.harness import INSPECTOR
-from workflows.case import CaseStart, initial_state
+from workflows.case import initial_state
 
 T0 = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 23)

@@ -25,9 +25,10 @@ from models.activities import (
 )
 from models.case import CaseIntake, CaseState
 from models.notices import NoticeKind
+from models.start import CaseStart
 from tests.builders import intake_body
 from tests.harness import INSPECTOR, shared_renderer
-from workflows.case import CaseStart, initial_state
+from workflows.case import initial_state
 
 NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
 

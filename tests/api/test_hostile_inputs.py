@@ -26,9 +26,9 @@ from db.users import user_by_token
 from models.actions import Actor
 from models.case import MAX_WORKERS, CaseIntake, Role
 from models.clock import SHANGHAI
+from models.start import CaseStart
 from tests.api.conftest import Api
 from tests.builders import intake_body, make_id
-from workflows.case import CaseStart
 
 URL = "/api/v1/cases"
 AMOUNT = "__AMOUNT__"

@@ -12,11 +12,12 @@ from pypdf import PdfReader
 
 from models.case import CaseIntake, CaseState, NoticeRef
 from models.notices import Bureau, NoticeContext, NoticeKind
+from models.start import CaseStart
 from notices.context import build_context
 from notices.render import NoticeRenderer
 from tests.builders import intake_body
 from tests.harness import INSPECTOR
-from workflows.case import CaseStart, initial_state
+from workflows.case import initial_state
 
 BUREAU = Bureau(
     name="太原市小店区人力资源和社会保障局",

@@ -16,7 +16,8 @@ from temporalio.worker import Replayer
 
 from config.temporal import DATA_CONVERTER
 from models.case import DeadlineKind
-from workflows.case import ArrearsCase, CaseStart
+from models.start import CaseStart
+from workflows.case import ArrearsCase
 from workflows.options import WORKFLOW_RUNNER
 
 HISTORIES = sorted((Path(__file__).parent.parent / "histories").glob("*.json"))

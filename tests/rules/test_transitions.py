@@ -21,10 +21,11 @@ from models.actions import (
 )
 from models.case import CaseIntake, CaseState, NoticeRef, Role, Stage
 from models.errors import ErrorCode, Refusal
+from models.start import CaseStart
 from rules import transitions
 from tests.builders import intake_body, make_id
 from tests.harness import INSPECTOR
-from workflows.case import CaseStart, initial_state
+from workflows.case import initial_state
 
 PAID_AT = datetime(2026, 11, 21, 1, tzinfo=UTC)
 NOW = datetime(2026, 11, 22, 2, tzinfo=UTC)

@@ -20,9 +20,10 @@ from models.actions import Action
 from models.case import CaseIntake, CaseState, DeadlineKind, DeadlineStatus, Stage
 from models.clock import shanghai_date
 from models.errors import ACTION_REFUSED
+from models.start import CaseStart
 from tests.builders import intake_body, make_id
 from tests.harness import HEAD, INSPECTOR, SUPERVISOR, act, finished, running_worker, start_case
-from workflows.case import ArrearsCase, CaseStart
+from workflows.case import ArrearsCase
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
