@@ -8,7 +8,7 @@ import os
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
@@ -27,6 +27,16 @@ from workflows.case import ArrearsCase
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
+async def recorded(sessions: async_sessionmaker[AsyncSession], rows: int) -> None:
+    """Until the read model holds ``rows`` history rows (the workflow counts seq before its activity commits)."""
+    for _ in range(200):
+        async with sessions() as s:
+            if await s.scalar(select(func.count()).select_from(case_events)) == rows:
+                return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never recorded {rows} rows")
+
+
 async def test_provisional_deadline_recounted_after_load(
     time_skipping_env: WorkflowEnvironment, settings: Settings, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -35,6 +45,7 @@ async def test_provisional_deadline_recounted_after_load(
         # received 2098-12-31: the 5 working days run into 2099, which no built-in calendar knows
         handle = await start_case(client, settings, intake_body(received_at="2098-12-31T10:00:00+08:00"))
         before = (await registered(handle)).deadline(DeadlineKind.ACCEPTANCE)
+        await recorded(sessions, 1)
         assert before is not None and before.provisional and before.due == date(2099, 1, 7)
 
         assert await signal_provisional_cases(client, sessions) == (1, 0)
@@ -45,11 +56,8 @@ async def test_provisional_deadline_recounted_after_load(
         async with sessions.begin() as s:
             await store_schedule(s, parse_schedule(FICTITIOUS_2099), datetime.now(UTC))
         assert await signal_provisional_cases(client, sessions) == (1, 0)
-        for _ in range(100):
-            state: CaseState = await handle.query(ArrearsCase.state)
-            if state.last_seq == 2:
-                break
-            await asyncio.sleep(0.05)
+        await recorded(sessions, 2)
+        state: CaseState = await handle.query(ArrearsCase.state)
         after = state.deadline(DeadlineKind.ACCEPTANCE)
         assert after is not None and not after.provisional and after.due == date(2099, 1, 8)
 

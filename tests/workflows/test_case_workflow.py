@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -16,25 +15,24 @@ from temporalio.testing import WorkflowEnvironment
 
 from config.settings import Settings
 from db.tables import case_events, notices
-from models.actions import Action
+from models.actions import Action, ActionResult
 from models.case import CaseIntake, CaseState, DeadlineKind, DeadlineStatus, Stage
 from models.clock import shanghai_date
 from models.errors import ACTION_REFUSED
 from models.start import CaseStart
 from tests.builders import intake_body, make_id
 from tests.harness import HEAD, INSPECTOR, SUPERVISOR, act, finished, running_worker, start_case
-from workflows.case import ArrearsCase
+from workflows.case import REGISTRATION, ArrearsCase
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 async def registered(handle: Any) -> CaseState:
-    for _ in range(200):
-        state: CaseState = await handle.query(ArrearsCase.state)
-        if state.registered:
-            return state
-        await asyncio.sleep(0.05)
-    raise AssertionError("case never registered")
+    """The case once its intake is recorded (the workflow's own answer for that: the registration update)."""
+    await handle.execute_update(REGISTRATION, result_type=ActionResult)
+    state: CaseState = await handle.query(ArrearsCase.state)
+    assert state.registered
+    return state
 
 
 async def count(sessions: async_sessionmaker[AsyncSession], table: Any, case_id: str) -> int:
@@ -187,7 +185,12 @@ async def test_refused_actions_change_nothing(
         assert await count(sessions, case_events, before.case_id) == history_before
         # Rejected in the validator: no update ever reached the workflow history.
         events = [e async for e in handle.fetch_history_events()]
-        assert not any(e.HasField("workflow_execution_update_accepted_event_attributes") for e in events)
+        accepted = [
+            e.workflow_execution_update_accepted_event_attributes.accepted_request.input.name
+            for e in events
+            if e.HasField("workflow_execution_update_accepted_event_attributes")
+        ]
+        assert accepted == [REGISTRATION]  # intake's own answer; no refused action was accepted
         await handle.terminate()
 
 

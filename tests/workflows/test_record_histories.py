@@ -1,7 +1,8 @@
 """Runs representative cases and, with QINGLING_RECORD_HISTORIES=1, stores their histories for replay.
 
 Histories of older versions (v1_*) stay committed as they were recorded; these recorders write the
-current version's (v2_*: reason codes, 补正, service and the service deadline, serving after the end).
+current version's (v2_*: reason codes, 补正, service and the service deadline, serving after the end;
+v3_*: deadlines as local activities).
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ async def test_record_full_case_history(
                 await serve(env, handle, notice.notice_id)
         final = await finished(handle)  # every notice served: the case's workflow completes at once
         assert final.stage == "closed"
-        await save(handle, "v2_full_case")
+        await save(handle, "v3_full_case")
 
 
 async def test_record_refused_histories(
@@ -91,4 +92,4 @@ async def test_record_refused_histories(
         await serve(env, handle, state.notices[0].notice_id)
         final = await finished(handle)
         assert final.stage == "rejected"
-        await save(handle, "v2_redirected")
+        await save(handle, "v3_redirected")
