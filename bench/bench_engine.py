@@ -971,13 +971,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    code = 1
-    try:
-        code = main()
-    except BaseException:
-        traceback.print_exc()
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        # temporalio's Rust threads can crash the interpreter at exit: leave without finalizers.
-        os._exit(code)
+    from bench._main import run as run_script
+
+    run_script(main)

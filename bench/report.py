@@ -19,7 +19,6 @@ import os
 import platform
 import re
 import sys
-import traceback
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -589,12 +588,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    code = 1
-    try:
-        code = main()
-    except BaseException:
-        traceback.print_exc()
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench._main import run as run_script
+
+    run_script(main)
