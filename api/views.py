@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
 
+from db.cases import ListedCase
 from models.activities import CaseEvent
 from models.case import CaseState, Deadline, Limitation, NoticeRef, Party, Project, Role
 from models.clock import to_shanghai
@@ -59,8 +61,36 @@ class CaseView(BaseModel):
     """What the caller may do next in this stage (the rules table; the body is checked when sent)."""
 
 
+class CaseListItem(BaseModel):
+    """One line of the case list: the case without its workers, payments and notices (GET /cases/{id}
+    has those)."""
+
+    case_id: str
+    case_number: str | None
+    stage: str
+    region_code: str
+    received_at: datetime
+    channel: str
+    employer: Party
+    project: Project | None
+    worker_count: int
+    owed_total: Balance
+    paid_total: Balance
+    outstanding: Balance
+    deadlines: list[Deadline]
+    escalations: list[dict[str, Any]]
+    blacklist: dict[str, Any] | None
+    referral: dict[str, Any] | None
+    assignee: str | None
+    order_due: date | None
+    order_served: bool
+    close_reason: str | None
+    rejection_code: str | None
+    limitation: Limitation | None
+
+
 class CaseList(BaseModel):
-    items: list[CaseView]
+    items: list[CaseListItem]
     total: int
     """Cases matching the filters, counted up to 1000; see ``total_is_estimate``."""
     total_is_estimate: bool = False
@@ -69,6 +99,38 @@ class CaseList(BaseModel):
     offset: int
     next_cursor: str | None = None
     """Pass as ``cursor`` for the next page (the same filters); null on the last page."""
+
+
+def list_item(listed: ListedCase, today: date) -> CaseListItem:
+    case = listed.state
+    return CaseListItem(
+        case_id=case.case_id,
+        case_number=case.case_number,
+        stage=case.stage.value,
+        region_code=case.region_code,
+        received_at=to_shanghai(case.received_at),
+        channel=case.channel.value,
+        employer=Party(name=case.employer.name, uscc=case.employer.uscc),
+        project=case.project,
+        worker_count=listed.worker_count,
+        owed_total=from_fen(listed.owed_fen),
+        paid_total=from_fen(listed.paid_fen),
+        outstanding=from_fen(listed.outstanding_fen),
+        deadlines=[d.model_copy(update={"status": effective_status(d, today)}) for d in case.deadlines],
+        escalations=[],
+        blacklist=None,
+        referral=None,
+        assignee=case.assignee,
+        order_due=case.order_due,
+        order_served=transitions.order_served(case),
+        close_reason=case.close_reason,
+        rejection_code=case.rejection_code,
+        limitation=case.limitation,
+    )
+
+
+def from_fen(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
 def case_view(case: CaseState, today: date, role: Role | None = None) -> CaseView:

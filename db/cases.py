@@ -19,6 +19,7 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    literal_column,
     or_,
     select,
     table,
@@ -176,8 +177,24 @@ class CaseFilter:
 
 
 @dataclass(frozen=True)
+class ListedCase:
+    """A case as the list shows it: its state without workers and payments (a 5,000-worker case must not
+    be decoded, or sent, whole for one line of a list), and its totals from the read model's columns."""
+
+    state: CaseState
+    worker_count: int
+    owed_fen: int
+    paid_fen: int
+    outstanding_fen: int
+
+    @property
+    def case_id(self) -> str:
+        return self.state.case_id
+
+
+@dataclass(frozen=True)
 class CasePage:
-    states: list[CaseState]
+    states: list[ListedCase]
     total: int
     """Cases matching the filter (the cursor aside), counted up to COUNT_CAP."""
     total_is_estimate: bool
@@ -191,6 +208,9 @@ class RawCasePage:
     """A CasePage before its states are parsed: their JSON text, in the list's order."""
 
     states_json: list[str]
+    """Each state without its workers and payments."""
+    totals: list[tuple[int, int, int, int]]
+    """worker_count, owed_fen, paid_fen, outstanding_fen of each, in the same order."""
     total: int
     """Cases matching the filter (the cursor aside), counted up to COUNT_CAP."""
     total_is_estimate: bool
@@ -292,7 +312,10 @@ async def _has_search_table(session: AsyncSession) -> bool:
 async def list_states(session: AsyncSession, f: CaseFilter) -> CasePage:
     """A page of the case list, newest received first (received_at desc, case_id): see list_json."""
     raw = await list_json(session, f)
-    states = [CaseState.model_validate_json(s) for s in raw.states_json]
+    states = [
+        ListedCase(CaseState.model_validate_json(s), *totals)
+        for s, totals in zip(raw.states_json, raw.totals, strict=True)
+    ]
     return CasePage(states, raw.total, raw.total_is_estimate, raw.next_cursor)
 
 
@@ -310,7 +333,7 @@ async def list_json(session: AsyncSession, f: CaseFilter) -> RawCasePage:
     conditions: list[ColumnElement[bool]] = []
     if f.region_code:
         if not _covered(f.region_code, f.region_prefixes):
-            return RawCasePage([], 0, False, None)
+            return RawCasePage([], [], 0, False, None)
         conditions.append(cases.c.region_code == f.region_code)  # inside the jurisdiction: says it all
     else:
         allowed = jurisdiction(f.region_prefixes)
@@ -354,12 +377,27 @@ async def list_json(session: AsyncSession, f: CaseFilter) -> RawCasePage:
         encode_cursor(keys[f.limit - 1].received_at, keys[f.limit - 1].case_id) if len(keys) > f.limit else None
     )
     page = [k.case_id for k in keys[: f.limit]]
-    states: dict[str, str] = {}
+    states: dict[str, Any] = {}
     if page:
-        as_text = cast(cases.c.state, Text).label("state")  # PostgreSQL's jsonb as text too, not decoded
-        rows = await session.execute(select(cases.c.case_id, as_text).where(cases.c.case_id.in_(page)))
-        states = {r.case_id: r.state for r in rows}
-    return RawCasePage([states[i] for i in page], total, estimate, next_cursor)
+        if session.get_bind().dialect.name == "postgresql":
+            emptied: Any = func.jsonb_set(
+                cases.c.state, literal_column("'{workers}'::text[]"), literal_column("'[]'::jsonb")
+            )
+            slim: Any = emptied.op("-")("payments")
+        else:
+            slim = func.json_set(func.json_remove(cases.c.state, "$.payments"), "$.workers", func.json_array())
+        as_text = cast(slim, Text).label("state")  # PostgreSQL's jsonb as text too, not decoded
+        columns = (cases.c.worker_count, cases.c.owed_fen, cases.c.paid_fen, cases.c.outstanding_fen)
+        rows = await session.execute(select(cases.c.case_id, as_text, *columns).where(cases.c.case_id.in_(page)))
+        states = {r.case_id: r for r in rows}
+    ordered = [states[i] for i in page]
+    return RawCasePage(
+        [r.state for r in ordered],
+        [(r.worker_count, r.owed_fen, r.paid_fen, r.outstanding_fen) for r in ordered],
+        total,
+        estimate,
+        next_cursor,
+    )
 
 
 async def history(session: AsyncSession, case_id: str) -> list[dict[str, Any]]:

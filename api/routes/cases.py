@@ -29,7 +29,7 @@ from api.errors import (
     refusal_error,
 )
 from api.errors import ERROR_RESPONSES as ERRORS
-from api.views import CaseList, CaseView, HistoryEntry, NoticeView, case_view
+from api.views import CaseList, CaseView, HistoryEntry, NoticeView, case_view, list_item
 from config.temporal import case_workflow_id
 from db import cases as store
 from db.users import User
@@ -255,7 +255,7 @@ async def list_cases(
         raise invalid([{"loc": ("query", "cursor"), "type": "value_error", "ctx": {"error": "翻页游标无效"}}]) from None
     d = today()
     return CaseList(
-        items=[case_view(s, d) for s in page.states],
+        items=[list_item(s, d) for s in page.states],
         total=page.total,
         total_is_estimate=page.total_is_estimate,
         limit=limit,
