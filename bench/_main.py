@@ -14,6 +14,8 @@ def run(main: Callable[[], int]) -> NoReturn:
     code = 1
     try:
         code = main()
+    except SystemExit as exc:  # argparse's --help and usage errors
+        code = exc.code if isinstance(exc.code, int) else 2
     except BaseException:
         traceback.print_exc()
     finally:
