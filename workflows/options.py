@@ -20,8 +20,11 @@ SERVICE_GRACE = timedelta(days=180)
 notices (结案通知书, 不予受理通知书) before its workflow completes."""
 
 WORKFLOW_RUNNER = SandboxedWorkflowRunner(
-    restrictions=SandboxRestrictions.default.with_passthrough_modules("models", "rules", "pydantic", "stdnum")
+    restrictions=SandboxRestrictions.default.with_passthrough_modules(
+        "models", "rules", "pydantic", "stdnum", "workflows.procedure", "workflows.options"
+    )
 )
-"""The sandbox, with our pure layers passed through: models and rules do no I/O and read no clock, so
-re-importing them for every workflow run would only cost memory and time, and two copies of a model
-class in one run fail pydantic's instance checks."""
+"""The sandbox, with our pure layers passed through: models and rules do no I/O and read no clock, and
+the procedure core and these options only call the workflow API; re-importing them for every workflow
+run cost a third of the worker's CPU at intake (bench/results.md), and two copies of a model class in
+one run fail pydantic's instance checks. Only the workflow modules themselves are re-imported."""
