@@ -146,6 +146,12 @@ async def get_region(session: AsyncSession, case_id: str) -> str | None:
     return await session.scalar(select(cases.c.region_code).where(cases.c.case_id == case_id))
 
 
+async def get_region_and_stage(session: AsyncSession, case_id: str) -> tuple[str, str] | None:
+    """What jurisdiction and routing need, without decoding the case's state."""
+    row = (await session.execute(select(cases.c.region_code, cases.c.stage).where(cases.c.case_id == case_id))).first()
+    return None if row is None else (row.region_code, row.stage)
+
+
 COUNT_CAP = 1000
 """The list counts matching cases up to this many; beyond, ``total`` is this and ``total_is_estimate`` is set."""
 NAME_PROBE = 1000
