@@ -26,41 +26,6 @@ class WorkerView(BaseModel):
     outstanding: Balance
 
 
-class CaseView(BaseModel):
-    case_id: str
-    case_number: str | None
-    stage: str
-    region_code: str
-    received_at: datetime
-    channel: str
-    employer: Party
-    project: Project | None
-    worker_count: int
-    owed_total: Balance
-    paid_total: Balance
-    outstanding: Balance
-    deadlines: list[Deadline]
-    escalations: list[dict[str, Any]]
-    blacklist: dict[str, Any] | None
-    referral: dict[str, Any] | None
-    assignee: str | None
-    workers: list[WorkerView]
-    order_due: date | None
-    order_addressee: str | None
-    order_served: bool
-    """Whether the latest order to pay was served: an unserved order grounds no later step."""
-    close_reason: str | None
-    rejection_reason: str | None
-    rejection_code: str | None
-    limitation: Limitation | None
-    """The two-year limit, worked out at intake so the inspector sees it before acting."""
-    not_time_barred_because: str | None
-    supplement_missing: str | None
-    notices: list[NoticeRef]
-    allowed_actions: list[str]
-    """What the caller may do next in this stage (the rules table; the body is checked when sent)."""
-
-
 class CaseListItem(BaseModel):
     """One line of the case list: the case without its workers, payments and notices (GET /cases/{id}
     has those)."""
@@ -84,9 +49,24 @@ class CaseListItem(BaseModel):
     assignee: str | None
     order_due: date | None
     order_served: bool
+    """Whether the latest order to pay was served: an unserved order grounds no later step."""
     close_reason: str | None
     rejection_code: str | None
     limitation: Limitation | None
+    """The two-year limit, worked out at intake so the inspector sees it before acting."""
+
+
+class CaseView(CaseListItem):
+    """The whole case (the interface's "A case")."""
+
+    workers: list[WorkerView]
+    order_addressee: str | None
+    rejection_reason: str | None
+    not_time_barred_because: str | None
+    supplement_missing: str | None
+    notices: list[NoticeRef]
+    allowed_actions: list[str]
+    """What the caller may do next in this stage (the rules table; the body is checked when sent)."""
 
 
 class CaseList(BaseModel):
@@ -101,57 +81,44 @@ class CaseList(BaseModel):
     """Pass as ``cursor`` for the next page (the same filters); null on the last page."""
 
 
+def _line(case: CaseState, today: date, count: int, totals: tuple[Decimal, Decimal, Decimal]) -> dict[str, Any]:
+    """The fields of a list line; the totals come from the caller (the state's workers, or the read
+    model's columns when the list did not decode the workers)."""
+    owed, paid, outstanding = totals
+    return {
+        "case_id": case.case_id,
+        "case_number": case.case_number,
+        "stage": case.stage.value,
+        "region_code": case.region_code,
+        "received_at": to_shanghai(case.received_at),
+        "channel": case.channel.value,
+        "employer": Party(name=case.employer.name, uscc=case.employer.uscc),
+        "project": case.project,
+        "worker_count": count,
+        "owed_total": owed,
+        "paid_total": paid,
+        "outstanding": outstanding,
+        "deadlines": [d.model_copy(update={"status": effective_status(d, today)}) for d in case.deadlines],
+        "escalations": [],
+        "blacklist": None,
+        "referral": None,
+        "assignee": case.assignee,
+        "order_due": case.order_due,
+        "order_served": transitions.order_served(case),
+        "close_reason": case.close_reason,
+        "rejection_code": case.rejection_code,
+        "limitation": case.limitation,
+    }
+
+
 def list_item(listed: ListedCase, today: date) -> CaseListItem:
-    case = listed.state
-    return CaseListItem(
-        case_id=case.case_id,
-        case_number=case.case_number,
-        stage=case.stage.value,
-        region_code=case.region_code,
-        received_at=to_shanghai(case.received_at),
-        channel=case.channel.value,
-        employer=Party(name=case.employer.name, uscc=case.employer.uscc),
-        project=case.project,
-        worker_count=listed.worker_count,
-        owed_total=from_fen(listed.owed_fen),
-        paid_total=from_fen(listed.paid_fen),
-        outstanding=from_fen(listed.outstanding_fen),
-        deadlines=[d.model_copy(update={"status": effective_status(d, today)}) for d in case.deadlines],
-        escalations=[],
-        blacklist=None,
-        referral=None,
-        assignee=case.assignee,
-        order_due=case.order_due,
-        order_served=transitions.order_served(case),
-        close_reason=case.close_reason,
-        rejection_code=case.rejection_code,
-        limitation=case.limitation,
-    )
-
-
-def from_fen(fen: int) -> Decimal:
-    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
+    return CaseListItem(**_line(listed.state, today, listed.worker_count, listed.totals()))
 
 
 def case_view(case: CaseState, today: date, role: Role | None = None) -> CaseView:
+    totals = (case.owed_total, case.paid_total, case.outstanding)
     return CaseView(
-        case_id=case.case_id,
-        case_number=case.case_number,
-        stage=case.stage.value,
-        region_code=case.region_code,
-        received_at=to_shanghai(case.received_at),
-        channel=case.channel.value,
-        employer=Party(name=case.employer.name, uscc=case.employer.uscc),
-        project=case.project,
-        worker_count=len(case.workers),
-        owed_total=case.owed_total,
-        paid_total=case.paid_total,
-        outstanding=case.outstanding,
-        deadlines=[d.model_copy(update={"status": effective_status(d, today)}) for d in case.deadlines],
-        escalations=[],
-        blacklist=None,
-        referral=None,
-        assignee=case.assignee,
+        **_line(case, today, len(case.workers), totals),
         workers=[
             WorkerView(
                 name=w.name,
@@ -163,13 +130,8 @@ def case_view(case: CaseState, today: date, role: Role | None = None) -> CaseVie
             )
             for w in case.workers
         ],
-        order_due=case.order_due,
         order_addressee=case.order_addressee,
-        order_served=transitions.order_served(case),
-        close_reason=case.close_reason,
         rejection_reason=case.rejection_reason,
-        rejection_code=case.rejection_code,
-        limitation=case.limitation,
         not_time_barred_because=case.not_time_barred_because,
         supplement_missing=case.supplement_missing,
         notices=case.notices,

@@ -32,6 +32,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.tables import case_events, cases, notices
 from models.activities import CaseEvent
 from models.case import CaseState, DeadlineStatus, WorkerState
+from models.money import FEN
+
+
+def from_fen(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(FEN)
 
 
 def to_fen(amount: Decimal) -> int:
@@ -196,6 +201,10 @@ class ListedCase:
     @property
     def case_id(self) -> str:
         return self.state.case_id
+
+    def totals(self) -> tuple[Decimal, Decimal, Decimal]:
+        """Owed, paid and outstanding, in yuan."""
+        return from_fen(self.owed_fen), from_fen(self.paid_fen), from_fen(self.outstanding_fen)
 
 
 @dataclass(frozen=True)
