@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from config.temporal import installed_binary
+from config.temporal import dev_server_argv
 
 QINGLING = str(Path(sys.executable).parent / "qingling")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -115,20 +115,7 @@ class Stack:
     def start_temporal(self) -> Proc:
         proc = self._spawn(
             "temporal",
-            [
-                str(installed_binary("temporal")),
-                "server",
-                "start-dev",
-                "--ip",
-                "127.0.0.1",
-                "--port",
-                str(self.temporal_port),
-                "--headless",
-                "--db-filename",
-                str(self.root / "temporal.db"),
-                "--log-level",
-                "error",
-            ],
+            dev_server_argv(self.temporal_port, self.root / "temporal.db"),
         )
         wait_port(self.temporal_port, proc)
         return proc

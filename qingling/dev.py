@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
 from config.settings import Settings
-from config.temporal import installed_binary
+from config.temporal import dev_server_argv
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory
 from db.tables import users
@@ -54,23 +54,14 @@ def start_temporal(settings: Settings) -> subprocess.Popen[bytes]:
     host, _, port = settings.temporal_address.rpartition(":")
     log_file = (settings.var_dir / "temporal.log").open("ab")
     return subprocess.Popen(
-        [
-            str(installed_binary("temporal")),
-            "server",
-            "start-dev",
-            "--ip",
-            host or "127.0.0.1",
-            "--port",
+        dev_server_argv(
             port,
-            "--ui-port",
-            str(settings.temporal_ui_port),
-            "--db-filename",
-            str(settings.var_dir / "temporal.db"),
-            "--namespace",
-            settings.temporal_namespace,
-            "--log-level",
-            "warn",
-        ],
+            settings.var_dir / "temporal.db",
+            host=host or "127.0.0.1",
+            ui_port=settings.temporal_ui_port,
+            namespace=settings.temporal_namespace,
+            log_level="warn",
+        ),
         stdout=log_file,
         stderr=subprocess.STDOUT,
     )

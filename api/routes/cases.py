@@ -317,16 +317,15 @@ async def act(
         parsed = BODY_MODELS[act_on].model_validate(body)
     except ValidationError as exc:
         raise invalid(exc.errors()) from None
-    await check_payload_size(b, INPUT_MODELS[act_on](actor=actor(user), body=parsed), "请分批提交")
+    update_input = INPUT_MODELS[act_on](actor=actor(user), body=parsed)
+    await check_payload_size(b, update_input, "请分批提交")
     try:
         transitions.check_input(parsed, now())  # the same rule the workflow's validator runs, before sending
     except Refusal as exc:
         raise refusal_error(exc) from None
     handle = b.client.get_workflow_handle(case_workflow_id(case_id))
     try:
-        await handle.execute_update(
-            act_on.value, INPUT_MODELS[act_on](actor=actor(user), body=parsed), result_type=ActionResult
-        )
+        await handle.execute_update(act_on.value, update_input, result_type=ActionResult)
     except WorkflowUpdateFailedError as exc:
         raise _refusal(exc) from None
     except RPCError as exc:

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from config.temporal import installed_binary
+from config.temporal import dev_server_argv
 from db.devcluster import free_port
 from models.clock import SHANGHAI
 from tests.builders import intake_body, make_id
@@ -74,20 +74,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     procs: dict[str, subprocess.Popen[bytes]] = {}
     temporal_log = (tmp / "temporal.log").open("ab")
     procs["temporal"] = subprocess.Popen(
-        [
-            str(installed_binary("temporal")),
-            "server",
-            "start-dev",
-            "--ip",
-            "127.0.0.1",
-            "--port",
-            str(t_port),
-            "--headless",
-            "--db-filename",
-            str(tmp / "temporal.db"),
-            "--log-level",
-            "error",
-        ],
+        dev_server_argv(t_port, tmp / "temporal.db"),
         stdout=temporal_log,
         stderr=subprocess.STDOUT,
     )
