@@ -15,7 +15,7 @@ from temporalio.client import Client
 
 from api import errors
 from api.deps import Backend
-from api.routes import cases, health, notices
+from api.routes import cases, digests, health, me, notices, reports
 from config.settings import Settings, get_settings
 from config.temporal import connect
 from db.session import make_engine, make_session_factory
@@ -52,6 +52,9 @@ def create_app(
     app.include_router(health.router)
     app.include_router(cases.router)
     app.include_router(notices.router)
+    app.include_router(reports.router)
+    app.include_router(digests.router)
+    app.include_router(me.router)
     install_openapi(app)
     return app
 

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     notice_dir: Path = Path("./var/notices")
     var_dir: Path = Path("./var")
     temporal_ui_port: int = 8233
+    warning_working_days: int = Field(default=3, ge=0, le=30)
+    """A deadline warns its assignee this many working days before it falls due (0: no warnings)."""
+    level2_working_days: int = Field(default=5, ge=1, le=60)
+    """A deadline this many working days overdue escalates to level 2 (the head, with a 督办通知书)."""
     bureaus: list[Bureau] = Field(default_factory=lambda: list(DEFAULT_BUREAUS))
     """Issuing bureaus; the one whose region_code is the longest prefix of a case's region issues."""
 

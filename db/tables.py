@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     Computed,
     Date,
@@ -112,6 +113,56 @@ Index(
     postgresql_using="gin",
     postgresql_ops={"employer_name_spaced": "gin_trgm_ops"},
 ).ddl_if(dialect="postgresql")
+
+# The case's deadlines and escalations, one row each (rewritten with the case by db.cases.save_case): the list's
+# `overdue` / `deadline_kind` filters, the clear-to-zero report and `GET /me/reminders` query these, never the
+# state JSON. `position` is the item's index in the state's list.
+case_deadlines = Table(
+    "case_deadlines",
+    metadata,
+    Column("case_id", String(40), ForeignKey("cases.case_id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("start", Date, nullable=False),
+    Column("due", Date, nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("provisional", Boolean, nullable=False),
+    Column("met_at", Date),
+)
+Index("ix_case_deadlines_kind_status_due", case_deadlines.c.kind, case_deadlines.c.status, case_deadlines.c.due)
+Index("ix_case_deadlines_status_due", case_deadlines.c.status, case_deadlines.c.due)
+
+case_escalations = Table(
+    "case_escalations",
+    metadata,
+    Column("case_id", String(40), ForeignKey("cases.case_id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("deadline_kind", String(40), nullable=False),
+    Column("due", Date, nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("addressee_role", String(20), nullable=False),
+    Column("addressee", String(40)),
+    Column("region_code", String(6), nullable=False),
+    Column("notice", String(64)),
+)
+Index("ix_case_escalations_addressee_at", case_escalations.c.addressee, case_escalations.c.at)
+Index(
+    "ix_case_escalations_role_region_at",
+    case_escalations.c.addressee_role,
+    case_escalations.c.region_code,
+    case_escalations.c.at,
+)
+
+digests = Table(
+    "digests",
+    metadata,
+    Column("region_code", String(6), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("data", JsonType, nullable=False),
+)
 
 case_events = Table(
     "case_events",

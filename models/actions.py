@@ -25,6 +25,8 @@ class Action(StrEnum):
     RECORD_SERVICE = "record_service"
     RECORD_PAYMENT = "record_payment"
     CLOSE = "close"
+    EXTEND_INVESTIGATION = "extend_investigation"
+    SET_CLEAR_DEADLINE = "set_clear_deadline"
 
 
 ACTION_ZH: dict[Action, str] = {
@@ -37,6 +39,8 @@ ACTION_ZH: dict[Action, str] = {
     Action.RECORD_SERVICE: "登记送达",
     Action.RECORD_PAYMENT: "登记支付",
     Action.CLOSE: "结案",
+    Action.EXTEND_INVESTIGATION: "批准延长调查期限",
+    Action.SET_CLEAR_DEADLINE: "设定重大案件清零期限",
 }
 
 
@@ -171,6 +175,19 @@ class CloseBody(Body):
     reason: CloseReason
 
 
+class ExtendInvestigationBody(Body):
+    """The head approves one extension of the investigation by 30 working days (条例 art. 17), with reasons."""
+
+    reason: Reason
+
+
+class SetClearDeadlineBody(Body):
+    """A supervisor sets the date by which a major or stock case must be cleared (``clear_major``)."""
+
+    due: EdgeDate
+    reason: Reason
+
+
 BODY_MODELS: dict[Action, type[Body]] = {
     Action.ACCEPT: AcceptBody,
     Action.REJECT: RejectBody,
@@ -181,6 +198,8 @@ BODY_MODELS: dict[Action, type[Body]] = {
     Action.RECORD_SERVICE: RecordServiceBody,
     Action.RECORD_PAYMENT: RecordPaymentBody,
     Action.CLOSE: CloseBody,
+    Action.EXTEND_INVESTIGATION: ExtendInvestigationBody,
+    Action.SET_CLEAR_DEADLINE: SetClearDeadlineBody,
 }
 
 

@@ -12,6 +12,7 @@ from models.case import CaseState, DeadlineKind, WorkerState
 from models.notices import NoticeKind
 
 COMPUTE_DEADLINE = "compute_deadline"
+COMPUTE_DEADLINES = "compute_deadlines"
 ASSIGN_CASE_NUMBER = "assign_case_number"
 ISSUE_NOTICE = "issue_notice"
 RECORD_EVENT = "record_event"
@@ -22,6 +23,19 @@ class ComputeDeadlineInput(BaseModel):
     start: date
     region_code: str | None = None
     """Whose bureau configuration applies (e.g. the days allowed for service)."""
+    due: date | None = None
+    """For kinds whose date someone sets (``payment_order``, ``clear_major``): that date; the activity adds the
+    warning and escalation days."""
+    extended_by: int | None = None
+    """Working days added by an approved extension (``investigation``)."""
+
+
+class ComputeDeadlinesInput(BaseModel):
+    """Several deadlines from one event in one call (intake: acceptance and the clear-to-zero targets)."""
+
+    kinds: list[DeadlineKind]
+    start: date
+    region_code: str | None = None
 
 
 class AssignCaseNumberInput(BaseModel):

@@ -198,7 +198,42 @@ class DeadlineKind(StrEnum):
     CLEAR_MAJOR = "clear_major"
     SERVICE = "service"
     BLACKLIST_DEFENSE = "blacklist_defense"
+    BLACKLIST_DECISION = "blacklist_decision"
+    PENALTY_HEARING_REQUEST = "penalty_hearing_request"
+    REFERRAL_APPROVAL = "referral_approval"
+    REFERRAL_TRANSFER = "referral_transfer"
     POLICE_DECISION = "police_decision"
+    RECONSIDERATION_REQUEST = "reconsideration_request"
+    EARLY_REMOVAL_DECISION = "early_removal_decision"
+
+
+DEADLINE_ZH: dict[DeadlineKind, str] = {
+    DeadlineKind.ACCEPTANCE: "受理期限",
+    DeadlineKind.INVESTIGATION: "调查办结期限",
+    DeadlineKind.PAYMENT_ORDER: "限期支付期限",
+    DeadlineKind.CLEAR_3_MONTHS: "三个月内清零",
+    DeadlineKind.CLEAR_YEAR_END: "年底前清零",
+    DeadlineKind.CLEAR_BEFORE_NEW_YEAR: "元旦前清零",
+    DeadlineKind.CLEAR_BEFORE_SPRING_FESTIVAL: "春节前清零",
+    DeadlineKind.CLEAR_MAJOR: "重大（存量）案件限期清零",
+    DeadlineKind.SERVICE: "指令书送达期限",
+    DeadlineKind.BLACKLIST_DEFENSE: "列入名单陈述申辩期",
+    DeadlineKind.BLACKLIST_DECISION: "列入名单决定期限",
+    DeadlineKind.PENALTY_HEARING_REQUEST: "申请听证期限",
+    DeadlineKind.REFERRAL_APPROVAL: "移送审批期限",
+    DeadlineKind.REFERRAL_TRANSFER: "移送公安期限",
+    DeadlineKind.POLICE_DECISION: "公安立案决定期限",
+    DeadlineKind.RECONSIDERATION_REQUEST: "提请复议期限",
+    DeadlineKind.EARLY_REMOVAL_DECISION: "提前移出决定期限",
+}
+
+CLEAR_KINDS = (
+    DeadlineKind.CLEAR_3_MONTHS,
+    DeadlineKind.CLEAR_YEAR_END,
+    DeadlineKind.CLEAR_BEFORE_NEW_YEAR,
+    DeadlineKind.CLEAR_BEFORE_SPRING_FESTIVAL,
+)
+"""The clear-to-zero (三个清零) targets every case carries from intake; ``clear_major`` is set by a supervisor."""
 
 
 class DeadlineStatus(StrEnum):
@@ -223,6 +258,52 @@ class Deadline(BaseModel):
     """The Shanghai date it was met; after ``due`` the status is ``met_late``, never ``met``."""
     suspended_since: date | None = None
     """The clock stands still from this date (补正: the acceptance clock waits for the material)."""
+    warn_on: date | None = None
+    """The assignee is warned at the start of this day (by default 3 working days before ``due``); None: no
+    warning (the period is too short, or the deadline predates warnings)."""
+    escalate_after: date | None = None
+    """Overdue until the end of this day (by default 5 working days after ``due``): level 2 to the head."""
+    extended_by: int | None = None
+    """Working days added by an approved extension (the investigation: once, 30, by the head)."""
+
+    @property
+    def open(self) -> bool:
+        """Still running: pending, or overdue and not yet met."""
+        return self.status in (DeadlineStatus.PENDING, DeadlineStatus.OVERDUE)
+
+
+class EscalationKind(StrEnum):
+    WARNING = "warning"  # level 0: to the assignee, before the deadline
+    OVERDUE = "overdue"  # level 1: to the supervisor, when the deadline passes
+    SUPERVISION = "supervision"  # level 2: to the head, with a 督办通知书
+
+
+ESCALATION_LEVEL: dict[EscalationKind, int] = {
+    EscalationKind.WARNING: 0,
+    EscalationKind.OVERDUE: 1,
+    EscalationKind.SUPERVISION: 2,
+}
+ESCALATION_ZH: dict[EscalationKind, str] = {
+    EscalationKind.WARNING: "临期提醒",
+    EscalationKind.OVERDUE: "逾期提级（一级）",
+    EscalationKind.SUPERVISION: "逾期督办（二级）",
+}
+
+
+class Escalation(BaseModel):
+    """A warning or escalation the engine raised on its own; each is also a history event."""
+
+    kind: EscalationKind
+    level: int
+    deadline_kind: DeadlineKind
+    due: date
+    """The due date it was raised for: a deadline whose date moves gets its own warnings for the new date."""
+    at: AwareDatetime
+    addressee_role: Role
+    addressee: str | None = None
+    """The user it is addressed to (a warning: the assignee); None: every holder of the role in the region."""
+    notice: str | None = None
+    """The 督办通知书's document number (level 2)."""
 
 
 class Payment(BaseModel):
@@ -305,6 +386,9 @@ class CaseState(ProcedureState):
     supplement_requested_at: AwareDatetime | None = None
     """What the complainant was asked to complete (补正); None when nothing is outstanding."""
     order_addressee: str | None = None
+    escalations: list[Escalation] = Field(default_factory=list)
+    clear_major_reason: str | None = None
+    """Why a supervisor set a ``clear_major`` date (a major or stock case)."""
 
     def stage_name(self) -> str:
         return self.stage.value

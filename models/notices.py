@@ -17,6 +17,7 @@ class NoticeKind(StrEnum):
     PAYMENT_ORDER = "payment_order"  # 劳动保障监察限期改正指令书 (责令限期支付工资)
     CLOSING = "closing"  # 结案通知书
     SERVICE_RECEIPT = "service_receipt"  # 送达回证
+    SUPERVISION = "supervision"  # 督办通知书: an internal notice to the handling unit, 5 working days overdue
 
 
 NOTICE_TITLES: dict[NoticeKind, str] = {
@@ -27,6 +28,7 @@ NOTICE_TITLES: dict[NoticeKind, str] = {
     NoticeKind.PAYMENT_ORDER: "劳动保障监察限期改正指令书",
     NoticeKind.CLOSING: "结案通知书",
     NoticeKind.SERVICE_RECEIPT: "送达回证",
+    NoticeKind.SUPERVISION: "督办通知书",
 }
 
 # Type abbreviation inside the document number, e.g. 小人社监令〔2026〕15号.
@@ -38,10 +40,12 @@ DOC_TYPE_ABBR: dict[NoticeKind, str] = {
     NoticeKind.PAYMENT_ORDER: "令",
     NoticeKind.CLOSING: "结",
     NoticeKind.SERVICE_RECEIPT: "送",
+    NoticeKind.SUPERVISION: "督",
 }
 
-SERVED_KINDS = frozenset(k for k in NoticeKind if k != NoticeKind.SERVICE_RECEIPT)
-"""Every notice but the proof of service is served on its addressee and can record that service."""
+SERVED_KINDS = frozenset(k for k in NoticeKind if k not in (NoticeKind.SERVICE_RECEIPT, NoticeKind.SUPERVISION))
+"""Every notice to a party is served on its addressee and can record that service; the proof of service
+and the internal 督办通知书 are not."""
 
 
 class Bureau(BaseModel):

@@ -35,5 +35,6 @@ def build_worker(
             store.assign_case_number,
             notices.issue_notice,
             calendar.compute_deadline,
+            calendar.compute_deadlines,
         ],
     )
