@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import date
 
+from lunardate import LunarDate
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
 from db.tables import calendar_years
-from models.activities import COMPUTE_DEADLINE, ComputeDeadlineInput
-from models.case import Deadline, DeadlineKind
+from models.activities import COMPUTE_DEADLINE, COMPUTE_DEADLINES, ComputeDeadlineInput, ComputeDeadlinesInput
+from models.case import CLEAR_KINDS, Deadline, DeadlineKind
 from rules.calendar import WorkingCalendar, parse_schedule
-from rules.deadlines import service_deadline, working_deadline
+from rules.clear import clear_deadline, major_deadline
+from rules.deadlines import (
+    WORKING_DAY_RULES,
+    payment_order_deadline,
+    service_deadline,
+    with_alarms,
+    working_deadline,
+)
 
 log = logging.getLogger(__name__)
 
@@ -29,22 +38,43 @@ def _default_service_days(region_code: str | None) -> int:
     return 3
 
 
+def spring_festival(year: int) -> date:
+    """正月初一 of a Gregorian year, from the lunardate package (1900–2099)."""
+    solar: date = LunarDate(year, 1, 1).to_solar_date()
+    return solar
+
+
 class CalendarActivities:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
         service_days: Callable[[str | None], int] = _default_service_days,
+        warning_working_days: int = 3,
+        level2_working_days: int = 5,
     ) -> None:
         self._sessions = sessions
         self._service_days = service_days
         """Bureau configuration: calendar days allowed to serve an order, by the case's region."""
+        self._warn_days = warning_working_days
+        self._level2_days = level2_working_days
 
     @activity.defn(name=COMPUTE_DEADLINE)
     async def compute_deadline(self, inp: ComputeDeadlineInput) -> Deadline:
-        if inp.kind == DeadlineKind.SERVICE:
-            return service_deadline(inp.start, self._service_days(inp.region_code))
+        """One deadline, with the days it warns and escalates on."""
         cal = await load_calendar(self._sessions)
-        deadline = working_deadline(cal, inp.kind, inp.start)
+        return self._compute(cal, inp)
+
+    @activity.defn(name=COMPUTE_DEADLINES)
+    async def compute_deadlines(self, inp: ComputeDeadlinesInput) -> list[Deadline]:
+        """Several deadlines from one event (intake: acceptance and the clear-to-zero targets) in one call."""
+        cal = await load_calendar(self._sessions)
+        return [
+            self._compute(cal, ComputeDeadlineInput(kind=k, start=inp.start, region_code=inp.region_code))
+            for k in inp.kinds
+        ]
+
+    def _compute(self, cal: WorkingCalendar, inp: ComputeDeadlineInput) -> Deadline:
+        deadline = with_alarms(cal, self._due(cal, inp), self._warn_days, self._level2_days)
         if deadline.provisional:
             log.warning(
                 "期限 %s 落入尚未载入节假日安排的年份，暂按周末计算（provisional）：到期日 %s；"
@@ -53,3 +83,18 @@ class CalendarActivities:
                 deadline.due,
             )
         return deadline
+
+    def _due(self, cal: WorkingCalendar, inp: ComputeDeadlineInput) -> Deadline:
+        if inp.kind == DeadlineKind.SERVICE:
+            return service_deadline(inp.start, self._service_days(inp.region_code))
+        if inp.kind in WORKING_DAY_RULES:
+            return working_deadline(cal, inp.kind, inp.start, inp.extended_by)
+        if inp.kind in CLEAR_KINDS:
+            return clear_deadline(inp.kind, inp.start, spring_festival)
+        if inp.due is None:
+            raise ValueError(f"deadline kind {inp.kind.value} needs the date that was set")
+        if inp.kind == DeadlineKind.CLEAR_MAJOR:
+            return major_deadline(inp.start, inp.due)
+        if inp.kind == DeadlineKind.PAYMENT_ORDER:
+            return payment_order_deadline(inp.start, inp.due)
+        raise ValueError(f"no rule for deadline kind {inp.kind.value}")

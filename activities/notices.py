@@ -97,7 +97,15 @@ class NoticeActivities:
                 doc_number = format_doc_number(bureau.abbr, DOC_TYPE_ABBR[inp.kind], issued_on.year, seq)
             case = inp.case.model_copy(update={"workers": await recorded_workers(session, inp.case.case_id)})
             ctx = build_context(
-                inp.kind, case, bureau=bureau, doc_number=doc_number, issued_on=issued_on, subject=subject
+                inp.kind,
+                case,
+                bureau=bureau,
+                doc_number=doc_number,
+                issued_on=issued_on,
+                subject=subject,
+                # a 督办通知书's subject is the kind of the deadline it chases
+                deadline=inp.subject_notice_id if inp.kind == NoticeKind.SUPERVISION else None,
+                overdue_working_days=self._settings.level2_working_days,
             )
             pdf = await asyncio.to_thread(self._renderer.render, ctx)
             digest, path = await asyncio.to_thread(store_pdf, self._settings.notice_dir, pdf)

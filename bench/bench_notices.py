@@ -33,7 +33,7 @@ def main(n: int = 50) -> None:
 
     from bench._builders import intake_body
     from models.actions import Actor
-    from models.case import CaseIntake, CaseState, NoticeRef, Role
+    from models.case import CaseIntake, CaseState, Deadline, DeadlineKind, DeadlineStatus, NoticeRef, Role
     from models.notices import Bureau, NoticeContext, NoticeKind
     from models.start import CaseStart
     from notices.context import build_context
@@ -64,6 +64,17 @@ def main(n: int = 50) -> None:
                 "supplement_missing": "工资欠条",
                 "close_reason": "cleared",
                 "notices": [served],
+                # what a 督办通知书 chases: an acceptance deadline five working days overdue
+                "deadlines": [
+                    Deadline(
+                        kind=DeadlineKind.ACCEPTANCE,
+                        start=date(2026, 11, 3),
+                        due=date(2026, 11, 10),
+                        status=DeadlineStatus.OVERDUE,
+                        basis="《关于实施〈劳动保障监察条例〉若干规定》第十八条：自收到投诉之日起5个工作日内决定是否受理",
+                        escalate_after=date(2026, 11, 17),
+                    )
+                ],
             }
         )
 
@@ -76,6 +87,7 @@ def main(n: int = 50) -> None:
             doc_number=f"小人社监令〔2026〕{i + 1}号",
             issued_on=date(2026, 11, 22),
             subject=served,
+            deadline=DeadlineKind.ACCEPTANCE.value,
         )
         for i in range(n + 1)
     ]

@@ -52,7 +52,7 @@ class IssueNoticeInput(BaseModel):
     occurrence: int
     issued_at: AwareDatetime
     subject_notice_id: str | None = None
-    """For a 送达回证: the notice whose service it proves."""
+    """For a 送达回证: the notice whose service it proves; for a 督办通知书: the kind of the deadline it chases."""
 
 
 class CaseEvent(BaseModel):

@@ -44,6 +44,10 @@ class ErrorCode(StrEnum):
     BODY_INVALID = "body_invalid"
     BACKEND_UNAVAILABLE = "backend_unavailable"
     INTERNAL = "internal"
+    ALREADY_EXTENDED = "already_extended"
+    INVESTIGATION_EXPIRED = "investigation_expired"
+    NO_INVESTIGATION_DEADLINE = "no_investigation_deadline"
+    CLEAR_DUE_NOT_AFTER_TODAY = "clear_due_not_after_today"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -88,6 +92,10 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.BODY_INVALID: "请求体无法解析",
     ErrorCode.BACKEND_UNAVAILABLE: "办案引擎暂时不可用，请稍后重试，本次提交未生效",
     ErrorCode.INTERNAL: "系统内部错误，本次提交未生效",
+    ErrorCode.ALREADY_EXTENDED: "调查期限已经延长过一次（《劳动保障监察条例》第十七条只允许延长一次）",
+    ErrorCode.INVESTIGATION_EXPIRED: "调查期限已届满，不能再批准延长；请尽快办结，逾期情况已提级督办",
+    ErrorCode.NO_INVESTIGATION_DEADLINE: "本案没有正在计算的调查期限，无需延长",
+    ErrorCode.CLEAR_DUE_NOT_AFTER_TODAY: "清零期限必须晚于今天",
 }
 
 HTTP_STATUS: dict[ErrorCode, int] = {
@@ -129,6 +137,10 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.BODY_INVALID: 400,
     ErrorCode.BACKEND_UNAVAILABLE: 503,
     ErrorCode.INTERNAL: 500,
+    ErrorCode.ALREADY_EXTENDED: 409,
+    ErrorCode.INVESTIGATION_EXPIRED: 409,
+    ErrorCode.NO_INVESTIGATION_DEADLINE: 409,
+    ErrorCode.CLEAR_DUE_NOT_AFTER_TODAY: 422,
 }
 
 ACTION_REFUSED = "ActionRefused"

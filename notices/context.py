@@ -17,7 +17,16 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from models.actions import SERVICE_METHOD_ZH, CloseReason, OrderAddressee, RejectReason, ServiceMethod
-from models.case import CaseState, NoticeRef, WorkerState
+from models.case import (
+    DEADLINE_ZH,
+    CaseState,
+    Channel,
+    Deadline,
+    DeadlineKind,
+    DeadlineStatus,
+    NoticeRef,
+    WorkerState,
+)
 from models.clock import shanghai_date
 from models.identity import mask_id, mask_phone
 from models.money import ZERO
@@ -67,6 +76,13 @@ SERVICE_REMARKS: dict[str, str] = {
     ServiceMethod.PUBLIC_NOTICE: "受送达人下落不明或者以其他方式无法送达，已公告送达。",
     ServiceMethod.ELECTRONIC: "经受送达人书面同意，以电子方式送达。",
 }
+SUPERVISION_OVERDUE_WORKING_DAYS = 5
+"""A 督办通知书 is issued once a deadline has been overdue this many working days: the default of
+``Settings.level2_working_days``, which the caller passes when it is configured otherwise."""
+SUPERVISION_REPORT_WORKING_DAYS = 3
+"""Working days the handling unit is given to report in writing what it has done and why the deadline was
+missed. A choice of this system (an internal working rule), not a period set by any law or regulation."""
+_INSPECTION_UNIT_WORDS = ("劳动保障监察", "劳动监察")
 _NONE = "—"
 _PROJECT_SUFFIXES = ("项目", "工程")
 # The words that start the agency part of a bureau's name, after its region (太原市小店区|人力资源和社会保障局).
@@ -386,6 +402,85 @@ def _closing(case: CaseState, _: NoticeRef | None) -> _Text:
     return _Text([_complaint(case), opened + finding], [basis])
 
 
+def _supervised_unit(bureau: Bureau) -> str:
+    """The addressee of a 督办通知书: the bureau's labour inspection unit handling the case. The case names
+    its assignee by user id only, and ids are never printed."""
+    name = bureau.name.strip()
+    unit = name if any(w in name for w in _INSPECTION_UNIT_WORDS) else f"{name}劳动保障监察机构"
+    return f"{unit}（案件承办人）"
+
+
+def _supervised_deadline(case: CaseState, kind: str | None) -> Deadline:
+    """The deadline a 督办通知书 is about: of ``kind`` (a ``DeadlineKind`` value), the latest overdue one,
+    else the latest still pending (its status not updated yet). One already met or cancelled is refused:
+    the notice says the matter is still not done."""
+    if not kind:
+        raise ValueError("督办通知书须指明所督办的期限种类")
+    try:
+        deadline_kind = DeadlineKind(kind)
+    except ValueError:
+        raise ValueError(f"督办通知书所督办的期限种类不明：{scrub(kind)}") from None
+    name = DEADLINE_ZH[deadline_kind]
+    of_kind = [d for d in case.deadlines if d.kind == deadline_kind]
+    if not of_kind:
+        raise ValueError(f"案件中没有“{name}”（{deadline_kind.value}），无从督办")
+    overdue = [d for d in of_kind if d.status == DeadlineStatus.OVERDUE]
+    candidates = overdue or [d for d in of_kind if d.status == DeadlineStatus.PENDING]
+    if not candidates:
+        raise ValueError(f"案件的“{name}”已办结或已取消，不应督办")
+    return max(reversed(candidates), key=lambda d: d.due)  # the latest due; on a tie, the later entry
+
+
+def _deadline_name(kind: DeadlineKind) -> str:
+    """The deadline by its Chinese name in quotes, with 期限 added where the name does not say it."""
+    name = DEADLINE_ZH[kind]
+    return f"“{name}”" if name.endswith(("期限", "期")) else f"“{name}”期限"
+
+
+def _cited(basis: str) -> tuple[str, str]:
+    """A deadline's basis split into the citation and what it requires: 《…》第十七条：自立案之日起… ."""
+    citation, colon, content = basis.partition("：")
+    return (citation.strip(), content.strip()) if colon and citation.strip() and content.strip() else (basis, "")
+
+
+def _supervision(
+    case: CaseState,
+    deadline: str | None,
+    *,
+    issued_on: date,
+    overdue_working_days: int = SUPERVISION_OVERDUE_WORKING_DAYS,
+) -> _Text:
+    """督办通知书, internal, to the unit handling the case: which deadline of which case expired on which day
+    and is still not met, on the basis the deadline itself was set by (no other article is cited), then the
+    demand to act at once and report. Issued only once the deadline is ``overdue_working_days`` overdue, so
+    that count is stated, not counted here (there is no calendar here). No amounts, no workers, no rights."""
+    d = _supervised_deadline(case, deadline)
+    name = _deadline_name(d.kind)
+    if issued_on <= d.due or (d.escalate_after is not None and issued_on <= d.escalate_after):
+        raise ValueError(
+            f"{name}于{zh_date(d.due)}届满，至{zh_date(issued_on)}尚未逾期满{overdue_working_days}个工作日，不应督办"
+        )
+    if case.case_number:
+        which = f"案号：{scrub(case.case_number)}"
+    else:
+        found = "发现日期" if case.channel == Channel.INSPECTION else "收到日期"
+        which = f"{found}：{zh_date(shanghai_date(case.received_at))}"
+    basis = scrub(d.basis).strip().rstrip("。；;")
+    citation, content = _cited(basis)
+    grounded = (f"依据{citation}（{content}）确定" if content else f"依据{citation}确定") if basis else ""
+    extended = f"，经批准延长{d.extended_by}个工作日" if d.extended_by else ""
+    return _Text(
+        [
+            f"你单位承办的涉及{_employer(case)}的欠薪案件（{which}），其{name}{grounded}{extended}，"
+            f"已于{zh_date(d.due)}届满。截至本通知书作出之日（{zh_date(issued_on)}），该事项仍未办结，"
+            f"逾期已满{overdue_working_days}个工作日。",
+            f"现对该事项予以督办。请立即办理，并于收到本通知书之日起{SUPERVISION_REPORT_WORKING_DAYS}个工作日内"
+            "将办理进展及逾期原因书面报告督办机关。",
+        ],
+        [citation] if basis else [],
+    )
+
+
 def _service_receipt(case: CaseState, subject: NoticeRef | None) -> _Text:
     """The 送达回证 is a form: its content is the fields of ``build_context``, not paragraphs."""
     if subject is None:
@@ -402,6 +497,8 @@ _PARAGRAPHS: dict[NoticeKind, Callable[[CaseState, NoticeRef | None], _Text]] = 
     NoticeKind.CLOSING: _closing,
     NoticeKind.SERVICE_RECEIPT: _service_receipt,
 }
+"""The builders of the notices about the case or one of its notices; the 督办通知书 is about a deadline
+and is built by ``_supervision``."""
 
 
 def _contact(bureau: Bureau) -> str:
@@ -452,11 +549,21 @@ def build_context(
     doc_number: str,
     issued_on: date,
     subject: NoticeRef | None = None,
+    deadline: str | None = None,
+    overdue_working_days: int = SUPERVISION_OVERDUE_WORKING_DAYS,
 ) -> NoticeContext:
     """The notice as plain data: the complainant is told of acceptance, refusal, redirection, what to
     complete and closing; the employer (or the general contractor) is ordered to pay, with each worker's
-    outstanding amount next to a masked ID number; a 送达回证 proves the service of ``subject``."""
-    text = _PARAGRAPHS[kind](case, subject)
+    outstanding amount next to a masked ID number; a 送达回证 proves the service of ``subject``; a
+    督办通知书 tells the handling unit that the case's ``deadline`` (a ``DeadlineKind`` value, as
+    ``IssueNoticeInput.subject_notice_id`` carries it) has been ``overdue_working_days`` working days
+    overdue (ValueError when that deadline is not named, unknown or absent from the case)."""
+    if kind == NoticeKind.SUPERVISION:
+        text = _supervision(case, deadline, issued_on=issued_on, overdue_working_days=overdue_working_days)
+        addressee = _supervised_unit(bureau)
+    else:
+        text = _PARAGRAPHS[kind](case, subject)
+        addressee = _addressee(kind, case)
     ordered = kind == NoticeKind.PAYMENT_ORDER
     workers = [
         NoticeWorkerLine(name=scrub(w.name), id_masked=mask_id(w.id_number), amount=w.outstanding)
@@ -470,7 +577,7 @@ def build_context(
         subtitle=PAYMENT_ORDER_SUBTITLE if ordered else "",
         bureau_name=bureau.name,
         doc_number=doc_number,
-        addressee=receipt.addressee if receipt else _addressee(kind, case),
+        addressee=receipt.addressee if receipt else addressee,
         case_number=scrub(case.case_number) if case.case_number else None,
         issued_on=issued_on,
         paragraphs=text.paragraphs,

@@ -48,6 +48,38 @@ def add_working_days(cal: WorkingCalendar, start: date, days: int) -> WorkingDay
     return WorkingDayCount(start, day, days, bool(unknown), tuple(sorted(unknown)))
 
 
+def subtract_working_days(cal: WorkingCalendar, due: date, days: int) -> date:
+    """The day ``days`` working days before ``due``: counting from it, ``due`` is the ``days``-th working day
+    only when ``due`` itself is one (a warning 3 working days ahead of a Friday comes on the Tuesday)."""
+    if isinstance(days, bool) or days < 1:
+        raise ValueError(f"工作日天数应为正整数，而不是 {days!r}")
+    day, counted = due, 0
+    while counted < days:
+        day -= timedelta(days=1)
+        if cal.is_working_day(day):
+            counted += 1
+    return day
+
+
+def with_alarms(cal: WorkingCalendar, d: Deadline, warn_days: int, level2_days: int) -> Deadline:
+    """The deadline with the days its warning and its level-2 escalation fall on (configurable counts).
+
+    No warning when the warning day would not come after the deadline's start (a short period): the
+    assignee learns of it when it is set. Provisional if either count touches a year not loaded."""
+    warn_on = subtract_working_days(cal, d.due, warn_days) if warn_days > 0 else None
+    if warn_on is not None and warn_on <= d.start:
+        warn_on = None
+    level2 = add_working_days(cal, d.due, level2_days)
+    unknown = not cal.knows(d.due.year) or (warn_on is not None and not cal.knows(warn_on.year))
+    return d.model_copy(
+        update={
+            "warn_on": warn_on,
+            "escalate_after": level2.due,
+            "provisional": d.provisional or level2.provisional or unknown,
+        }
+    )
+
+
 def explain(cal: WorkingCalendar, count: WorkingDayCount) -> list[str]:
     """Day by day, so an inspector, the party or a court can check the count by hand."""
     lines: list[str] = []
@@ -80,16 +112,31 @@ WORKING_DAY_RULES: dict[DeadlineKind, tuple[int, str]] = {
     ),
 }
 """Deadlines counted in working days from an event: how many days, and the legal basis."""
+EXTENDED_INVESTIGATION_BASIS = (
+    "《劳动保障监察条例》第十七条：自立案之日起60个工作日内完成；"
+    "情况复杂的，经劳动保障行政部门负责人批准，可以延长30个工作日"
+)
 
 
-def working_deadline(cal: WorkingCalendar, kind: DeadlineKind, start: date) -> Deadline:
-    """A deadline counted in working days from ``start`` under the rule for ``kind``."""
+def working_deadline(cal: WorkingCalendar, kind: DeadlineKind, start: date, extended_by: int | None = None) -> Deadline:
+    """A deadline counted in working days from ``start`` under the rule for ``kind`` (plus an approved
+    extension, counted on from the same start)."""
     if kind not in WORKING_DAY_RULES:
         raise ValueError(f"no working-day rule for deadline kind {kind.value}")
     days, basis = WORKING_DAY_RULES[kind]
+    if extended_by:
+        if kind != DeadlineKind.INVESTIGATION:
+            raise ValueError(f"deadline kind {kind.value} cannot be extended")
+        days, basis = days + extended_by, EXTENDED_INVESTIGATION_BASIS
     count = add_working_days(cal, start, days)
     return Deadline(
-        kind=kind, start=start, due=count.due, working_days=days, provisional=count.provisional, basis=basis
+        kind=kind,
+        start=start,
+        due=count.due,
+        working_days=days,
+        provisional=count.provisional,
+        basis=basis,
+        extended_by=extended_by,
     )
 
 
@@ -132,10 +179,19 @@ def effective_status(d: Deadline, today: date) -> DeadlineStatus:
     return d.status
 
 
+def mark_overdue(deadlines: list[Deadline], kind: DeadlineKind, due: date) -> list[Deadline]:
+    """New list; the kind's pending deadline with that due date has passed unmet (the engine saw it pass)."""
+    return [
+        d.model_copy(update={"status": DeadlineStatus.OVERDUE})
+        if d.kind == kind and d.due == due and d.status == DeadlineStatus.PENDING
+        else d
+        for d in deadlines
+    ]
+
+
 def _update_pending(deadlines: list[Deadline], kind: DeadlineKind, update: dict[str, object]) -> list[Deadline]:
     def apply(d: Deadline) -> Deadline:
-        hit = d.kind == kind and d.status == DeadlineStatus.PENDING
-        return d.model_copy(update=update) if hit else d
+        return d.model_copy(update=update) if d.kind == kind and d.open else d
 
     return [apply(d) for d in deadlines]
 
@@ -149,7 +205,7 @@ def mark_met(deadlines: list[Deadline], kind: DeadlineKind, on: date) -> list[De
     """New list; the kind's pending deadline is met on ``on``. Inputs stay untouched (workflow state is replayed)."""
 
     def apply(d: Deadline) -> Deadline:
-        if d.kind != kind or d.status != DeadlineStatus.PENDING:
+        if d.kind != kind or not d.open:
             return d
         return d.model_copy(update={"status": met_status(d, on), "met_at": on, "suspended_since": None})
 
@@ -157,16 +213,14 @@ def mark_met(deadlines: list[Deadline], kind: DeadlineKind, on: date) -> list[De
 
 
 def cancel(deadlines: list[Deadline], kind: DeadlineKind) -> list[Deadline]:
-    """New list; the kind's pending deadline no longer applies (e.g. the case was refused or closed)."""
+    """New list; the kind's open deadline no longer applies (e.g. the case was refused or closed)."""
     return _update_pending(deadlines, kind, {"status": DeadlineStatus.CANCELLED})
 
 
 def cancel_all(deadlines: list[Deadline]) -> list[Deadline]:
-    """New list; every pending deadline is cancelled (closing or refusing ends every clock)."""
-    return [
-        d.model_copy(update={"status": DeadlineStatus.CANCELLED}) if d.status == DeadlineStatus.PENDING else d
-        for d in deadlines
-    ]
+    """New list; every open (pending or overdue) deadline is cancelled (closing or refusing ends every clock;
+    the escalations an overdue one raised stay on the case)."""
+    return [d.model_copy(update={"status": DeadlineStatus.CANCELLED}) if d.open else d for d in deadlines]
 
 
 def suspend(deadlines: list[Deadline], kind: DeadlineKind, since: date) -> list[Deadline]:
@@ -175,6 +229,6 @@ def suspend(deadlines: list[Deadline], kind: DeadlineKind, since: date) -> list[
 
 
 def replace(deadlines: list[Deadline], fresh: Deadline) -> list[Deadline]:
-    """New list; the pending deadline of ``fresh.kind`` is replaced by ``fresh`` (a clock that restarts)."""
-    kept = [d for d in deadlines if not (d.kind == fresh.kind and d.status == DeadlineStatus.PENDING)]
+    """New list; the open deadline of ``fresh.kind`` is replaced by ``fresh`` (a clock that restarts or moves)."""
+    kept = [d for d in deadlines if not (d.kind == fresh.kind and d.open)]
     return [*kept, fresh]

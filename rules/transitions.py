@@ -16,6 +16,7 @@ from models.actions import (
     Body,
     CloseBody,
     CloseReason,
+    ExtendInvestigationBody,
     IssueOrderBody,
     OrderAddressee,
     PaymentLine,
@@ -26,8 +27,9 @@ from models.actions import (
     RejectBody,
     RejectReason,
     ServiceMethod,
+    SetClearDeadlineBody,
 )
-from models.case import CaseState, Payment, Role, Stage, WorkerState
+from models.case import CaseState, DeadlineKind, Payment, Role, Stage, WorkerState
 from models.clock import shanghai_date
 from models.errors import ErrorCode, Refusal
 from models.money import ZERO
@@ -57,6 +59,9 @@ RULES: dict[Action, ActionRule] = {
     Action.RECORD_SERVICE: ActionRule(_INSPECTOR, frozenset(Stage)),
     Action.RECORD_PAYMENT: ActionRule(_INSPECTOR, _OPEN),
     Action.CLOSE: ActionRule(_CLOSERS, frozenset({Stage.INVESTIGATING, Stage.ORDERED, Stage.CLEARED})),
+    # 条例 art. 17: the bureau's head approves the one extension of the investigation.
+    Action.EXTEND_INVESTIGATION: ActionRule(frozenset({Role.HEAD}), _OPEN),
+    Action.SET_CLEAR_DEADLINE: ActionRule(_CLOSERS, frozenset({Stage.INTAKE, *_OPEN})),
 }
 
 
@@ -85,6 +90,8 @@ def check_input(body: Body, now: datetime) -> None:
         _not_future(body.served_at, now, "served_at")
     if isinstance(body, RecordSupplementBody):
         _not_future(body.received_at, now, "received_at")
+    if isinstance(body, SetClearDeadlineBody):
+        check_clear_deadline(body, now)
     if isinstance(body, RecordPaymentBody):
         for i, line in enumerate(body.payments):
             _not_future(line.paid_at, now, f"payments.{i}.paid_at")
@@ -205,6 +212,22 @@ def check_close(case: CaseState, body: CloseBody, role: Role) -> None:
         raise Refusal(ErrorCode.HEAD_APPROVAL_REQUIRED)
 
 
+def check_extension(case: CaseState, now: datetime) -> None:
+    """Once, and only while the period runs: an extension approved after expiry would hide the overdue."""
+    deadline = next((d for d in case.deadlines if d.kind == DeadlineKind.INVESTIGATION and d.open), None)
+    if deadline is None:
+        raise Refusal(ErrorCode.NO_INVESTIGATION_DEADLINE)
+    if deadline.extended_by:
+        raise Refusal(ErrorCode.ALREADY_EXTENDED)
+    if shanghai_date(now) > deadline.due:
+        raise Refusal(ErrorCode.INVESTIGATION_EXPIRED)
+
+
+def check_clear_deadline(body: SetClearDeadlineBody, now: datetime) -> None:
+    if body.due <= shanghai_date(now):
+        raise Refusal(ErrorCode.CLEAR_DUE_NOT_AFTER_TODAY, field="due")
+
+
 def check(case: CaseState, action: Action, role: Role, body: Body, now: datetime) -> None:
     """Every rule an action must pass against the case, in one call: the stage and role, then the body
     against the case. Validators and handlers both call it (the case may change between them)."""
@@ -225,6 +248,8 @@ def check(case: CaseState, action: Action, role: Role, body: Body, now: datetime
         check_payment(case, body)
     elif isinstance(body, CloseBody):
         check_close(case, body, role)
+    elif isinstance(body, ExtendInvestigationBody):
+        check_extension(case, now)
 
 
 def apply_finding(case: CaseState, body: RecordFindingBody) -> CaseState:

@@ -6,6 +6,8 @@ activities record it. No I/O, no wall clock (workflow.now() only), no calendar l
 
 from __future__ import annotations
 
+import math
+from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -20,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
         ActionResult,
         Actor,
         CloseBody,
+        ExtendInvestigationBody,
         IssueOrderBody,
         RecordFindingBody,
         RecordPaymentBody,
@@ -28,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
         RejectBody,
         RejectReason,
         RequestSupplementBody,
+        SetClearDeadlineBody,
     )
     from models.activities import (
         ASSIGN_CASE_NUMBER,
@@ -37,11 +41,13 @@ with workflow.unsafe.imports_passed_through():
         RecordEventInput,
     )
     from models.case import (
+        CLEAR_KINDS,
         TERMINAL_STAGES,
         CaseState,
         Deadline,
         DeadlineKind,
         DeadlineStatus,
+        EscalationKind,
         Role,
         Stage,
         WorkerState,
@@ -51,7 +57,15 @@ with workflow.unsafe.imports_passed_through():
     from models.notices import SERVED_KINDS, NoticeKind
     from models.start import CaseStart
     from rules import transitions
-    from rules.deadlines import cancel_all, mark_met, payment_order_deadline, replace, suspend
+    from rules.deadlines import (
+        cancel_all,
+        mark_met,
+        mark_overdue,
+        payment_order_deadline,
+        replace,
+        suspend,
+    )
+    from rules.escalation import Alarm, due_alarms, escalation, next_alarm
     from rules.limitation import limitation
     from workflows.options import ACTIVITY_TIMEOUT, RETRY, SERVICE_GRACE
 
@@ -89,6 +103,16 @@ def initial_state(start: CaseStart) -> CaseState:
     )
 
 
+INVESTIGATION_EXTENSION = 30
+"""Working days an approved extension adds to the investigation (劳动保障监察条例 art. 17)."""
+SET_DUE_KINDS = frozenset({DeadlineKind.PAYMENT_ORDER, DeadlineKind.CLEAR_MAJOR})
+"""Deadlines whose date someone sets rather than counts."""
+ALARM_EVENTS: dict[EscalationKind, str] = {
+    EscalationKind.WARNING: "deadline_warning",
+    EscalationKind.OVERDUE: "deadline_overdue",
+    EscalationKind.SUPERVISION: "deadline_supervision",
+}
+
 REDIRECTING_REASONS = frozenset({RejectReason.NOT_IN_REMIT, RejectReason.OTHER_TERRITORY})
 """Reasons answered by a 告知书 (where to go) rather than a 不予受理通知书 (若干规定 art. 18)."""
 
@@ -99,6 +123,9 @@ class ArrearsCase(Procedure[CaseState]):
     def __init__(self, start: CaseStart) -> None:
         self._begin(start.resume or initial_state(start))
         self._intake_recorded = start.resume is not None
+        self._clocks = False
+        """Live deadlines (timers, warnings, escalations, the clear-to-zero targets): cases started before
+        them keep running without."""
         self._recorded_workers: list[WorkerState] = [] if start.resume is None else start.resume.workers
         """The workers as the read model last received them: only changes travel to the next record."""
 
@@ -106,18 +133,21 @@ class ArrearsCase(Procedure[CaseState]):
     async def run(self, start: CaseStart) -> CaseState:
         # Cases started before notices could be served end as soon as they are closed or refused.
         serve_after_end = workflow.patched("serve-after-end")
+        self._clocks = workflow.patched("clocks")
         if start.resume is None:
             async with self._lock:
-                acceptance = await self._deadline(DeadlineKind.ACCEPTANCE, shanghai_date(self._state.received_at))
-                self._state = self._state.model_copy(update={"deadlines": [acceptance], "registered": True})
+                received = shanghai_date(self._state.received_at)
+                if self._clocks:
+                    deadlines = await self._deadlines([DeadlineKind.ACCEPTANCE, *CLEAR_KINDS], received)
+                else:
+                    deadlines = [await self._deadline(DeadlineKind.ACCEPTANCE, received)]
+                self._state = self._state.model_copy(update={"deadlines": deadlines, "registered": True})
                 await self._record("intake", start.created_by, None, {"worker_count": len(self._state.workers)})
                 self._intake_recorded = True
-        await workflow.wait_condition(
-            lambda: (
-                (self._state.stage in TERMINAL_STAGES or workflow.info().is_continue_as_new_suggested())
-                and workflow.all_handlers_finished()
-            )
-        )
+        if self._clocks:
+            await self._keep_clocks()
+        else:
+            await workflow.wait_condition(self._ending)
         if self._state.stage not in TERMINAL_STAGES:
             # A case that lives for years: its history starts afresh, its state carries over.
             workflow.continue_as_new(start.model_copy(update={"resume": self._state}))
@@ -132,6 +162,64 @@ class ArrearsCase(Procedure[CaseState]):
                 workflow.logger.info("case ended with notices still unserved after the grace period")
             await workflow.wait_condition(workflow.all_handlers_finished)
         return self._state
+
+    def _ending(self) -> bool:
+        return (
+            self._state.stage in TERMINAL_STAGES or workflow.info().is_continue_as_new_suggested()
+        ) and workflow.all_handlers_finished()
+
+    async def _keep_clocks(self) -> None:
+        """One durable timer at a time, for the earliest alarm not yet raised; it is set again whenever the
+        deadlines change (an action, an extension, a recount), so it follows a moving date, and what was
+        raised stays raised (escalations are on the case). Returns when the case ends or continues as new."""
+        while not self._ending():
+            alarm = None if self._state.stage in TERMINAL_STAGES else next_alarm(self._state)
+            seen = self._state.deadlines
+
+            def changed(seen: list[Deadline] = seen) -> bool:
+                return self._ending() or self._state.deadlines is not seen
+
+            if alarm is None:
+                await workflow.wait_condition(changed)
+                continue
+            delay = (alarm.at - workflow.now()).total_seconds()
+            if delay > 0:
+                try:  # whole seconds: a timer rounded down must not wake before the alarm's moment
+                    await workflow.wait_condition(changed, timeout=timedelta(seconds=math.ceil(delay)))
+                    continue
+                except TimeoutError:
+                    pass
+            await self._raise_alarms()
+
+    async def _raise_alarms(self) -> None:
+        """Raise every alarm whose moment has come, each an escalation on the case and a history event."""
+        async with self._lock:
+            if self._state.stage in TERMINAL_STAGES:
+                return
+            for alarm in due_alarms(self._state, workflow.now()):
+                await self._raise(alarm)
+
+    async def _raise(self, alarm: Alarm) -> None:
+        self._stage_before = self._state.stage_name()
+        notice = None
+        if alarm.kind == EscalationKind.OVERDUE:
+            deadlines = mark_overdue(self._state.deadlines, alarm.deadline_kind, alarm.due)
+            self._state = self._state.model_copy(update={"deadlines": deadlines})
+        elif alarm.kind == EscalationKind.SUPERVISION:
+            notice = (await self._notice(NoticeKind.SUPERVISION, subject=alarm.deadline_kind.value)).doc_number
+        raised = escalation(self._state, alarm, workflow.now(), notice)
+        self._state = self._state.model_copy(update={"escalations": [*self._state.escalations, raised]})
+        data: dict[str, Any] = {
+            "deadline_kind": alarm.deadline_kind.value,
+            "due": alarm.due.isoformat(),
+            "level": raised.level,
+            "addressee_role": raised.addressee_role.value,
+        }
+        if raised.addressee:
+            data["addressee"] = raised.addressee
+        if notice:
+            data["notice"] = notice
+        await self._record(ALARM_EVENTS[alarm.kind], SYSTEM, None, data)
 
     @workflow.query
     def state(self) -> CaseState:
@@ -245,7 +333,11 @@ class ArrearsCase(Procedure[CaseState]):
     @action(Action.ISSUE_ORDER)
     async def issue_order(self, inp: ActionInput[IssueOrderBody]) -> ActionResult:
         today = shanghai_date(workflow.now())
-        deadlines = [*self._state.deadlines, payment_order_deadline(today, inp.body.due_date)]
+        if self._clocks:
+            order = await self._deadline(DeadlineKind.PAYMENT_ORDER, today, due=inp.body.due_date)
+        else:
+            order = payment_order_deadline(today, inp.body.due_date)
+        deadlines = [*self._state.deadlines, order]
         if workflow.patched("service-deadline"):
             deadlines.append(await self._deadline(DeadlineKind.SERVICE, today))
         self._state = self._state.model_copy(
@@ -334,6 +426,29 @@ class ArrearsCase(Procedure[CaseState]):
         data = {"reason": inp.body.reason.value, "notice": notice.doc_number}
         return await self._record(Action.CLOSE, inp.actor, inp.body.comment, data)
 
+    @action(Action.EXTEND_INVESTIGATION)
+    async def extend_investigation(self, inp: ActionInput[ExtendInvestigationBody]) -> ActionResult:
+        """The head approves the one extension (+30 working days, 条例 art. 17): the investigation's timer
+        moves to the new date; the warnings already raised stay on the case."""
+        current = next(d for d in self._state.deadlines if d.kind == DeadlineKind.INVESTIGATION and d.open)
+        fresh = await self._deadline(DeadlineKind.INVESTIGATION, current.start, extended_by=INVESTIGATION_EXTENSION)
+        self._state = self._state.model_copy(update={"deadlines": replace(self._state.deadlines, fresh)})
+        data = {"reason": inp.body.reason, "from": current.due.isoformat(), "to": fresh.due.isoformat()}
+        return await self._record(Action.EXTEND_INVESTIGATION, inp.actor, inp.body.comment, data)
+
+    @action(Action.SET_CLEAR_DEADLINE)
+    async def set_clear_deadline(self, inp: ActionInput[SetClearDeadlineBody]) -> ActionResult:
+        """A supervisor sets (or moves) the date a major or stock case must be cleared by."""
+        today = shanghai_date(workflow.now())
+        fresh = await self._deadline(DeadlineKind.CLEAR_MAJOR, today, due=inp.body.due)
+        if self._state.stage == Stage.CLEARED:
+            fresh = mark_met([fresh], DeadlineKind.CLEAR_MAJOR, today)[0]
+        self._state = self._state.model_copy(
+            update={"deadlines": replace(self._state.deadlines, fresh), "clear_major_reason": inp.body.reason}
+        )
+        data = {"due": inp.body.due.isoformat(), "reason": inp.body.reason}
+        return await self._record(Action.SET_CLEAR_DEADLINE, inp.actor, inp.body.comment, data)
+
     # --- the engine's own work ------------------------------------------------------------------
 
     @workflow.signal
@@ -347,9 +462,16 @@ class ArrearsCase(Procedure[CaseState]):
             deadlines: list[Deadline] = []
             changed: list[dict[str, str]] = []
             for d in self._state.deadlines:
-                if d.provisional and d.status == DeadlineStatus.PENDING and d.working_days:
-                    fresh = await self._deadline(d.kind, d.start)
-                    fresh = fresh.model_copy(update={"status": d.status})
+                recount = d.provisional and (
+                    d.open if self._clocks else d.status == DeadlineStatus.PENDING and bool(d.working_days)
+                )
+                if recount:
+                    due = d.due if d.kind in SET_DUE_KINDS else None
+                    fresh = await self._deadline(d.kind, d.start, due=due, extended_by=d.extended_by)
+                    status = d.status
+                    if status == DeadlineStatus.OVERDUE and fresh.due != d.due:
+                        status = DeadlineStatus.PENDING  # a moved date is a new clock: it warns and escalates anew
+                    fresh = fresh.model_copy(update={"status": status, "suspended_since": d.suspended_since})
                     if fresh.due != d.due or not fresh.provisional:
                         changed.append({"kind": d.kind.value, "from": d.due.isoformat(), "to": fresh.due.isoformat()})
                     d = fresh
@@ -367,11 +489,14 @@ class ArrearsCase(Procedure[CaseState]):
         transitions.check(self._state, name, inp.actor.role, inp.body, workflow.now())
 
     def _settle_deadlines(self) -> None:
+        """Paying everything meets the order's deadline; clearing the case (清零) meets its clear-to-zero targets."""
         if self._state.outstanding == ZERO:
             today = shanghai_date(workflow.now())
-            self._state = self._state.model_copy(
-                update={"deadlines": mark_met(self._state.deadlines, DeadlineKind.PAYMENT_ORDER, today)}
-            )
+            deadlines = mark_met(self._state.deadlines, DeadlineKind.PAYMENT_ORDER, today)
+            if self._state.stage == Stage.CLEARED:
+                for kind in (*CLEAR_KINDS, DeadlineKind.CLEAR_MAJOR):
+                    deadlines = mark_met(deadlines, kind, today)
+            self._state = self._state.model_copy(update={"deadlines": deadlines})
 
     def _all_served(self) -> bool:
         return all(n.served for n in self._state.notices if n.kind in SERVED_KINDS)

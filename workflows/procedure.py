@@ -29,10 +29,12 @@ with workflow.unsafe.imports_passed_through():
     from models.actions import Action, ActionInput, ActionResult, Actor
     from models.activities import (
         COMPUTE_DEADLINE,
+        COMPUTE_DEADLINES,
         ISSUE_NOTICE,
         RECORD_EVENT,
         CaseEvent,
         ComputeDeadlineInput,
+        ComputeDeadlinesInput,
         IssueNoticeInput,
         RecordEventInput,
     )
@@ -130,10 +132,27 @@ class Procedure(Generic[S]):
 
     # --- effects (activities) ------------------------------------------------------------------------
 
-    async def _deadline(self, kind: DeadlineKind, start: date) -> Deadline:
+    async def _deadlines(self, kinds: list[DeadlineKind], start: date) -> list[Deadline]:
+        """Several deadlines from one event in one local activity."""
+        inp = ComputeDeadlinesInput(kinds=kinds, start=start, region_code=self._state.region_code)
+        found: list[Deadline] = await workflow.execute_local_activity(
+            COMPUTE_DEADLINES,
+            inp,
+            result_type=list[Deadline],
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=RETRY,
+        )
+        return found
+
+    async def _deadline(
+        self, kind: DeadlineKind, start: date, *, due: date | None = None, extended_by: int | None = None
+    ) -> Deadline:
         """Calendar arithmetic over loaded data: quick, so a local activity (no server round trip);
-        cases started before that ran it as an ordinary activity and still replay that way."""
-        inp = ComputeDeadlineInput(kind=kind, start=start, region_code=self._state.region_code)
+        cases started before that ran it as an ordinary activity and still replay that way. ``due``: the
+        date someone set (payment order, major case); ``extended_by``: an approved extension."""
+        inp = ComputeDeadlineInput(
+            kind=kind, start=start, region_code=self._state.region_code, due=due, extended_by=extended_by
+        )
         if workflow.patched("local-deadline"):
             local: Deadline = await workflow.execute_local_activity(
                 COMPUTE_DEADLINE, inp, result_type=Deadline, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from models.case import CaseIntake, CaseState, NoticeRef
+from models.case import CaseIntake, CaseState, Deadline, DeadlineKind, DeadlineStatus, NoticeRef
 from models.notices import Bureau, NoticeContext, NoticeKind
 from models.start import CaseStart
 from notices.context import build_context
@@ -34,6 +34,17 @@ ORDER_DOC = "小人社监令〔2026〕3号"
 SERVED_AT = datetime.fromisoformat("2026-11-23T10:05:00+08:00")
 REVIEW_BODY = "太原市小店区人民政府"
 COURT = "太原市小店区人民法院"
+SUPERVISED = DeadlineKind.ACCEPTANCE.value
+"""The deadline a 督办通知书 of ``make_case`` is about: received 11-03, due 11-10, its 5th working day
+overdue 11-17, so five working days overdue when notices are issued (ISSUED)."""
+OVERDUE_ACCEPTANCE = Deadline(
+    kind=DeadlineKind.ACCEPTANCE,
+    start=date(2026, 11, 3),
+    due=date(2026, 11, 10),
+    status=DeadlineStatus.OVERDUE,
+    basis="《关于实施〈劳动保障监察条例〉若干规定》第十八条：自收到投诉之日起5个工作日内决定是否受理",
+    escalate_after=date(2026, 11, 17),
+)
 
 
 def make_case(workers: int = 2, **overrides: Any) -> CaseState:
@@ -46,6 +57,7 @@ def make_case(workers: int = 2, **overrides: Any) -> CaseState:
             "order_due": DUE,
             "rejection_reason": "不属于本机关管辖，请向迎泽区人力资源和社会保障局反映",
             "close_reason": "cleared",
+            "deadlines": [OVERDUE_ACCEPTANCE],
         }
     )
 
@@ -104,4 +116,6 @@ def notice_context(
     if kind == NoticeKind.SERVICE_RECEIPT and subject is None:
         subject = served_notice()
         case = case.model_copy(update={"notices": [*case.notices, subject]})
-    return build_context(kind, case, bureau=bureau, doc_number=doc_number, issued_on=ISSUED, subject=subject)
+    return build_context(
+        kind, case, bureau=bureau, doc_number=doc_number, issued_on=ISSUED, subject=subject, deadline=SUPERVISED
+    )

@@ -35,6 +35,7 @@ from tests.notices.conftest import (
     ISSUED,
     ORDER_DOC,
     REVIEW_BODY,
+    SUPERVISED,
     make_case,
     notice_context,
     paid_in_full,
@@ -485,7 +486,9 @@ def test_context_never_holds_a_full_id_or_phone(kind: NoticeKind) -> None:
         update={"rejection_reason": leak, "close_reason": leak, "supplement_missing": leak}
     )
     subject = served_notice(recipient=leak)
-    ctx = build_context(kind, case, bureau=BUREAU, doc_number=DOC, issued_on=ISSUED, subject=subject)
+    ctx = build_context(
+        kind, case, bureau=BUREAU, doc_number=DOC, issued_on=ISSUED, subject=subject, deadline=SUPERVISED
+    )
     dumped = everything(ctx)
     for i in (1, 2, 3):
         assert make_id(i) not in dumped

@@ -248,7 +248,9 @@ async def test_rejected_complaint(
         state = await act(handle, Action.REJECT, {"reason_code": "labour_dispute", "reason": "属于劳动争议"}, INSPECTOR)
         assert state.stage == Stage.REJECTED and state.case_number is None and state.rejection_code == "labour_dispute"
         assert [n.kind for n in state.notices] == ["rejection"]
-        assert {d.status for d in state.deadlines} == {DeadlineStatus.MET}
+        assert state.deadline(DeadlineKind.ACCEPTANCE).status == DeadlineStatus.MET  # type: ignore[union-attr]
+        # Refusing ends the clear-to-zero clocks too.
+        assert {d.status for d in state.deadlines if d.kind != DeadlineKind.ACCEPTANCE} == {DeadlineStatus.CANCELLED}
         await handle.terminate()  # it would wait for the refusal's service
 
 
