@@ -27,6 +27,7 @@ from rules.escalation import end_of, start_of
 from tests.builders import intake_body
 from tests.harness import HEAD, INSPECTOR, act, running_worker, start_case
 from tests.workflows.test_case_workflow import registered
+from tests.workflows.test_record_histories import save
 from workflows.case import ArrearsCase
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -130,6 +131,7 @@ async def test_the_ladder_warning_level1_level2_with_its_supervision_notice(
         state = await act(handle, Action.ACCEPT, {}, INSPECTOR)
         assert state.deadline(DeadlineKind.ACCEPTANCE).status == DeadlineStatus.MET_LATE  # type: ignore[union-attr]
         await handle.terminate()
+        await save(handle, "v4_escalated")
 
 
 async def test_met_the_day_before_raises_no_escalation(
