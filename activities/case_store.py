@@ -21,7 +21,14 @@ from db.cases import (
 )
 from db.sequences import next_value
 from db.tables import cases
-from models.activities import ASSIGN_CASE_NUMBER, RECORD_EVENT, AssignCaseNumberInput, RecordEventInput
+from models.activities import (
+    ASSIGN_CASE_NUMBER,
+    RECORD_EVENT,
+    RECORD_EVENTS,
+    AssignCaseNumberInput,
+    RecordEventInput,
+    RecordEventsInput,
+)
 
 log = logging.getLogger(__name__)
 CASE_NUMBER_TYPE = "案"
@@ -51,6 +58,25 @@ class CaseStore:
             if not is_unique_violation(exc):
                 raise
             log.info("concurrent attempt recorded case=%s seq=%d first", case.case_id, ev.seq)
+
+    @activity.defn(name=RECORD_EVENTS)
+    async def record_events(self, inp: RecordEventsInput) -> None:
+        """The projection once and each history row not yet written, in one transaction (a retry, or an
+        attempt that committed before its worker died, writes nothing twice)."""
+        case = inp.case
+        try:
+            async with self._sessions.begin() as session:
+                fresh = [ev for ev in inp.events if not await event_exists(session, case.case_id, ev.seq)]
+                if not fresh:
+                    return
+                workers = await recorded_workers(session, case.case_id)
+                await save_case(session, case.model_copy(update={"workers": workers}), inp.events[-1].at)
+                for ev in fresh:
+                    await append_event(session, case.case_id, ev)
+        except IntegrityError as exc:
+            if not is_unique_violation(exc):
+                raise
+            log.info("concurrent attempt recorded case=%s events first", case.case_id)
 
     @activity.defn(name=ASSIGN_CASE_NUMBER)
     async def assign_case_number(self, inp: AssignCaseNumberInput) -> str:

@@ -16,6 +16,7 @@ COMPUTE_DEADLINES = "compute_deadlines"
 ASSIGN_CASE_NUMBER = "assign_case_number"
 ISSUE_NOTICE = "issue_notice"
 RECORD_EVENT = "record_event"
+RECORD_EVENTS = "record_events"
 
 
 class ComputeDeadlineInput(BaseModel):
@@ -74,6 +75,15 @@ class RecordEventInput(BaseModel):
     event: CaseEvent
     worker_changes: list[WorkerState] | None = None
     """The workers changed since the last recorded event (all of them at intake); None: none changed."""
+
+
+class RecordEventsInput(BaseModel):
+    """Several history rows written with one read-model update (the alarms raised at one moment): one local
+    activity, so a herd of cases falling due at once costs each case one workflow task."""
+
+    case: CaseState
+    """The case without its workers and payments (a snapshot); its workers did not change."""
+    events: list[CaseEvent]
 
 
 def notice_id(case_id: str, kind: NoticeKind, occurrence: int) -> str:

@@ -196,11 +196,12 @@ class ArrearsCase(Procedure[CaseState]):
         async with self._lock:
             if self._state.stage in TERMINAL_STAGES:
                 return
-            for alarm in due_alarms(self._state, workflow.now()):
-                await self._raise(alarm)
+            alarms = due_alarms(self._state, workflow.now())
+            if alarms:
+                self._stage_before = self._state.stage_name()
+                await self._record_all([await self._raise(alarm) for alarm in alarms])
 
-    async def _raise(self, alarm: Alarm) -> None:
-        self._stage_before = self._state.stage_name()
+    async def _raise(self, alarm: Alarm) -> CaseEvent:
         notice = None
         if alarm.kind == EscalationKind.OVERDUE:
             deadlines = mark_overdue(self._state.deadlines, alarm.deadline_kind, alarm.due)
@@ -219,7 +220,7 @@ class ArrearsCase(Procedure[CaseState]):
             data["addressee"] = raised.addressee
         if notice:
             data["notice"] = notice
-        await self._record(ALARM_EVENTS[alarm.kind], SYSTEM, None, data)
+        return self._event(ALARM_EVENTS[alarm.kind], SYSTEM, None, data)
 
     @workflow.query
     def state(self) -> CaseState:

@@ -32,11 +32,13 @@ with workflow.unsafe.imports_passed_through():
         COMPUTE_DEADLINES,
         ISSUE_NOTICE,
         RECORD_EVENT,
+        RECORD_EVENTS,
         CaseEvent,
         ComputeDeadlineInput,
         ComputeDeadlinesInput,
         IssueNoticeInput,
         RecordEventInput,
+        RecordEventsInput,
     )
     from models.case import Deadline, DeadlineKind, NoticeRef, ProcedureState
     from models.errors import ACTION_REFUSED, Refusal
@@ -181,10 +183,11 @@ class Procedure(Generic[S]):
     def _record_input(self, event: CaseEvent) -> RecordEventInput:
         raise NotImplementedError
 
-    async def _record(self, kind: str, actor: Actor, comment: str | None, data: dict[str, Any]) -> ActionResult:
+    def _event(self, kind: str, actor: Actor, comment: str | None, data: dict[str, Any]) -> CaseEvent:
+        """The next history row (its seq counted here, so a retry of its write finds it)."""
         seq = self._state.last_seq + 1
         self._state = self._state.model_copy(update={"last_seq": seq})
-        event = CaseEvent(
+        return CaseEvent(
             seq=seq,
             at=workflow.now(),
             kind=str(kind),
@@ -194,6 +197,22 @@ class Procedure(Generic[S]):
             stage_after=self._state.stage_name(),
             data={**data, "comment": comment} if comment else data,
         )
+
+    def _snapshot(self) -> S:
+        """The state as activities receive it (a procedure may leave out what the read model already holds)."""
+        return self._state
+
+    async def _record_all(self, events: list[CaseEvent]) -> None:
+        """Several rows that change no workers, with one read-model update, as a local activity."""
+        await workflow.execute_local_activity(
+            RECORD_EVENTS,
+            RecordEventsInput(case=self._snapshot(), events=events),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=RETRY,
+        )
+
+    async def _record(self, kind: str, actor: Actor, comment: str | None, data: dict[str, Any]) -> ActionResult:
+        event = self._event(kind, actor, comment, data)
         await workflow.execute_activity(
             RECORD_EVENT,
             self._record_input(event),
