@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     """A deadline warns its assignee this many working days before it falls due (0: no warnings)."""
     level2_working_days: int = Field(default=5, ge=1, le=60)
     """A deadline this many working days overdue escalates to level 2 (the head, with a 督办通知书)."""
+    digest_hour: int = Field(default=7, ge=0, le=23)
+    """Hour (Asia/Shanghai) of the daily digest of overdue deadlines, per region (a Temporal Schedule)."""
     bureaus: list[Bureau] = Field(default_factory=lambda: list(DEFAULT_BUREAUS))
     """Issuing bureaus; the one whose region_code is the longest prefix of a case's region issues."""
 

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import Iterator
+from datetime import timedelta
 
 import uvicorn
 from fastapi import FastAPI
@@ -14,9 +15,12 @@ from temporalio.client import Client
 
 from config.settings import Settings
 from db.session import make_engine, make_session_factory
+from qingling.schedules import DIGEST_SCHEDULE_ID, ensure_digest_schedule
 from qingling.worker import build_worker
 
 log = logging.getLogger(__name__)
+SCHEDULE_WAIT = timedelta(seconds=30)
+"""How long a starting worker tries to put its schedules in place before it logs that it could not."""
 
 
 class ApiServer(uvicorn.Server):
@@ -54,11 +58,30 @@ async def run_worker(settings: Settings, stop: asyncio.Event, client: Client | N
     worker = build_worker(client, settings, make_session_factory(engine))
     task = asyncio.create_task(worker.run())
     log.info("worker polling task queue %s", settings.task_queue)
+    schedules = asyncio.create_task(ensure_schedules(client, settings))  # beside the worker: it never delays it
     done, _ = await asyncio.wait({task, asyncio.create_task(stop.wait())}, return_when=asyncio.FIRST_COMPLETED)
+    schedules.cancel()  # done long since, unless Temporal is unreachable and the worker stops
     if task not in done:
         await worker.shutdown()
     await task
     await engine.dispose()
+
+
+async def ensure_schedules(client: Client, settings: Settings) -> bool:
+    """Create or update the Temporal Schedules (the daily digest); a failure is logged, never raised: the
+    worker runs on without them. True if they are in place."""
+    try:
+        await asyncio.wait_for(ensure_digest_schedule(client, settings), SCHEDULE_WAIT.total_seconds())
+    except Exception as exc:
+        log.warning(
+            "无法创建或更新每日汇总定时任务（%s）：%s；worker 照常运行，但每日汇总不会自动生成，"
+            "请检查 Temporal 后重启 worker",
+            DIGEST_SCHEDULE_ID,
+            exc,
+        )
+        return False
+    log.info("每日汇总定时任务 %s 已就绪", DIGEST_SCHEDULE_ID)
+    return True
 
 
 async def run_api(app: FastAPI, settings: Settings, stop: asyncio.Event) -> None:

@@ -27,7 +27,14 @@ async def test_case_through_the_api(api: Api) -> None:
     cid = case["case_id"]
     assert case["stage"] == "intake" and case["case_number"] is None
     assert case["owed_total"] == "24000.00" and case["outstanding"] == "24000.00"
-    assert [d["kind"] for d in case["deadlines"]] == ["acceptance"]
+    assert [d["kind"] for d in case["deadlines"]] == [
+        "acceptance",
+        "clear_3_months",
+        "clear_year_end",
+        "clear_before_new_year",
+        "clear_before_spring_festival",
+    ]
+    assert all(d["warn_on"] and d["escalate_after"] for d in case["deadlines"])
 
     r = await action(api, cid, "accept", {})
     assert r.status_code == 200, r.text
