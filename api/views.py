@@ -6,11 +6,22 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from db.cases import ListedCase
 from models.activities import CaseEvent
-from models.case import CaseState, Deadline, Limitation, NoticeRef, Party, Project, Role
+from models.case import (
+    CaseState,
+    Deadline,
+    DeadlineKind,
+    Escalation,
+    EscalationKind,
+    Limitation,
+    NoticeRef,
+    Party,
+    Project,
+    Role,
+)
 from models.clock import to_shanghai
 from models.money import Balance
 from rules import transitions
@@ -24,6 +35,41 @@ class WorkerView(BaseModel):
     confirmed_amount: Balance | None
     paid_amount: Balance
     outstanding: Balance
+
+
+class EscalationView(BaseModel):
+    """A warning or escalation the engine raised on its own (临期提醒、逾期提级、逾期督办)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    kind: EscalationKind
+    """warning (level 0, to the assignee before the deadline), overdue (level 1, to the supervisor once it
+    passed), supervision (level 2, to the head, with a 督办通知书)."""
+    level: int
+    deadline_kind: DeadlineKind
+    """The deadline it was raised for."""
+    due: date
+    """That deadline's due date when it was raised."""
+    at: datetime
+    """When it was raised (Asia/Shanghai)."""
+    addressee_role: Role
+    addressee: str | None
+    """The user it is addressed to; null: every holder of ``addressee_role`` in the case's region."""
+    notice: str | None
+    """The 督办通知书's document number (level 2); null otherwise."""
+
+
+def escalation_view(e: Escalation) -> EscalationView:
+    return EscalationView(
+        kind=e.kind,
+        level=e.level,
+        deadline_kind=e.deadline_kind,
+        due=e.due,
+        at=to_shanghai(e.at),
+        addressee_role=e.addressee_role,
+        addressee=e.addressee,
+        notice=e.notice,
+    )
 
 
 class CaseListItem(BaseModel):
@@ -43,7 +89,8 @@ class CaseListItem(BaseModel):
     paid_total: Balance
     outstanding: Balance
     deadlines: list[Deadline]
-    escalations: list[dict[str, Any]]
+    escalations: list[EscalationView]
+    """Every warning and escalation raised on the case, oldest first."""
     blacklist: dict[str, Any] | None
     referral: dict[str, Any] | None
     assignee: str | None
@@ -99,7 +146,7 @@ def _line(case: CaseState, today: date, count: int, totals: tuple[Decimal, Decim
         "paid_total": paid,
         "outstanding": outstanding,
         "deadlines": [d.model_copy(update={"status": effective_status(d, today)}) for d in case.deadlines],
-        "escalations": [],
+        "escalations": [escalation_view(e) for e in case.escalations],
         "blacklist": None,
         "referral": None,
         "assignee": case.assignee,

@@ -106,10 +106,11 @@ def _stage(rng: random.Random, age_days: int) -> str:
     )[0]
 
 
-def make_rows(n: int, seed: int = 20261123) -> Iterator[list[dict[str, Any]]]:
-    """N realistic projection rows in batches, each made by db.cases._row from a CaseState."""
+def make_rows(n: int, seed: int = 20261123) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """N realistic projection rows in batches, each made by db.cases._row from a CaseState, with the rows of
+    their deadlines (db.cases._deadline_rows: what the overdue filters read)."""
     from bench._builders import intake_body
-    from db.cases import _row
+    from db.cases import _deadline_rows, _row
     from models.actions import Actor
     from models.case import CaseIntake, CaseState, Deadline, DeadlineKind, Role, Stage
     from models.start import CaseStart
@@ -131,6 +132,7 @@ def make_rows(n: int, seed: int = 20261123) -> Iterator[list[dict[str, Any]]]:
         "decided": (DeadlineKind.CLEAR_3_MONTHS, 90),
     }
     batch: list[dict[str, Any]] = []
+    deadline_batch: list[dict[str, Any]] = []
     for i in range(n):
         received_at = NOW - timedelta(seconds=rng.randrange(SPAN_DAYS * 86_400))
         age = (TODAY - received_at.date()).days
@@ -163,19 +165,22 @@ def make_rows(n: int, seed: int = 20261123) -> Iterator[list[dict[str, Any]]]:
             }
         )
         batch.append({"case_id": state.case_id, **_row(state, NOW)})
+        deadline_batch.extend(_deadline_rows(state))
         if len(batch) == BATCH:
-            yield batch
-            batch = []
+            yield batch, deadline_batch
+            batch, deadline_batch = [], []
     if batch:
-        yield batch
+        yield batch, deadline_batch
 
 
 async def fill(engine: AsyncEngine, n: int) -> None:
-    from db.tables import cases
+    from db.tables import case_deadlines, cases
 
-    for batch in make_rows(n):
+    for batch, deadline_rows in make_rows(n):
         async with engine.begin() as conn:
             await conn.execute(cases.insert(), batch)
+            if deadline_rows:
+                await conn.execute(case_deadlines.insert(), deadline_rows)
 
 
 def scenarios(pool: Pool) -> list[Scenario]:

@@ -12,10 +12,13 @@ from typing import Any
 from pydantic import TypeAdapter
 from sqlalchemy import (
     ColumnElement,
+    Insert,
+    Table,
     Text,
     and_,
     cast,
     column,
+    exists,
     false,
     func,
     literal,
@@ -26,10 +29,11 @@ from sqlalchemy import (
     text,
     true,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.tables import case_events, cases, notices
+from db.tables import case_deadlines, case_escalations, case_events, cases, notices
 from models.activities import CaseEvent
 from models.case import CaseState, DeadlineStatus, WorkerState
 from models.money import FEN
@@ -81,13 +85,93 @@ def _row(state: CaseState, updated_at: datetime) -> dict[str, Any]:
     }
 
 
+OPEN_DEADLINE_STATUSES = (DeadlineStatus.PENDING.value, DeadlineStatus.OVERDUE.value)
+"""A deadline still running: not met, not cancelled (``Deadline.open``)."""
+
+
+SUSPENDED = "suspended"
+"""The status a deadline row carries while its clock stands still (补正): neither open nor overdue, so the
+overdue filters, digests and reports pass it by (the case's own view shows it pending with its pause)."""
+
+
+def _deadline_rows(state: CaseState) -> list[dict[str, Any]]:
+    return [
+        {
+            "case_id": state.case_id,
+            "position": i,
+            "kind": d.kind.value,
+            "start": d.start,
+            "due": d.due,
+            "status": SUSPENDED if d.suspended_since is not None and d.open else d.status.value,
+            "provisional": d.provisional,
+            "met_at": d.met_at,
+        }
+        for i, d in enumerate(state.deadlines)
+    ]
+
+
+def _escalation_rows(state: CaseState, since: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "case_id": state.case_id,
+            "position": i,
+            "kind": e.kind.value,
+            "level": e.level,
+            "deadline_kind": e.deadline_kind.value,
+            "due": e.due,
+            "at": e.at,
+            "addressee_role": e.addressee_role.value,
+            "addressee": e.addressee,
+            "region_code": state.region_code,
+            "notice": e.notice,
+        }
+        for i, e in enumerate(state.escalations)
+        if i >= since
+    ]
+
+
+def _insert_new(session: AsyncSession, target: Table) -> Insert:
+    """An INSERT that skips rows whose primary key is already there (a retry, or a concurrent writer)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(target).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite.insert(target).on_conflict_do_nothing()
+    return target.insert()
+
+
 async def save_case(session: AsyncSession, state: CaseState, updated_at: datetime) -> None:
-    """Upsert the projection; an older snapshot (lower seq) never overwrites a newer one."""
-    current = await session.scalar(select(cases.c.last_seq).where(cases.c.case_id == state.case_id))
-    if current is None:
+    """Upsert the projection; an older snapshot (lower seq) never overwrites a newer one.
+
+    With the case row go its deadlines (``case_deadlines``, rewritten whole: their statuses and dates
+    change) and its escalations (``case_escalations``, append-only: the ones not there yet are added).
+    One read (the seq and how many escalations are recorded), then one statement per table."""
+    recorded = (
+        select(func.count())
+        .select_from(case_escalations)
+        .where(case_escalations.c.case_id == state.case_id)
+        .scalar_subquery()
+    )
+    found = (
+        await session.execute(
+            select(cases.c.last_seq, recorded.label("escalations")).where(cases.c.case_id == state.case_id)
+        )
+    ).first()
+    if found is None:
         await session.execute(cases.insert().values(case_id=state.case_id, **_row(state, updated_at)))
-    elif current <= state.last_seq:
+        escalated = 0
+    elif found.last_seq <= state.last_seq:
         await session.execute(cases.update().where(cases.c.case_id == state.case_id).values(**_row(state, updated_at)))
+        await session.execute(case_deadlines.delete().where(case_deadlines.c.case_id == state.case_id))
+        escalated = int(found.escalations)
+    else:
+        return
+    deadlines = _deadline_rows(state)
+    if deadlines:
+        await session.execute(case_deadlines.insert(), deadlines)
+    escalations = _escalation_rows(state, escalated)
+    if escalations:
+        await session.execute(_insert_new(session, case_escalations), escalations)
 
 
 async def sync_service(session: AsyncSession, state: CaseState) -> None:
@@ -179,6 +263,9 @@ class CaseFilter:
     stage: str | None = None
     region_code: str | None = None
     overdue_before: date | None = None
+    """Only cases with an open (pending or overdue) deadline due before this day (the API: today)."""
+    deadline_kind: str | None = None
+    """Only cases with an open deadline of this kind (and, with ``overdue_before``, that one due before it)."""
     q: str | None = None
     limit: int = 50
     offset: int = 0
@@ -324,6 +411,21 @@ async def _has_search_table(session: AsyncSession) -> bool:
     return found is not None
 
 
+def _has_open_deadline(before: date | None, kind: str | None) -> ColumnElement[bool]:
+    """The case has an open (pending or overdue) deadline [due before ``before``] [of ``kind``]: for each case
+    the list's walk meets, an EXISTS probe of the case's few rows in ix_case_deadlines_case_status_kind_due, so
+    the walk keeps the list's order and stops after a page. SELECT 1, not SELECT *: SQLite, which has no
+    statistics to go by, prefers that index only when it covers the probe, and would otherwise seek in the
+    (status, due) or (kind, status, due) index, which hold every case's deadlines (a scan per case)."""
+    d = case_deadlines
+    terms = [d.c.case_id == cases.c.case_id, d.c.status.in_(OPEN_DEADLINE_STATUSES)]
+    if kind is not None:
+        terms.append(d.c.kind == kind)
+    if before is not None:
+        terms.append(d.c.due < before)
+    return exists(select(literal_column("1")).select_from(d).where(*terms))
+
+
 async def list_states(session: AsyncSession, f: CaseFilter) -> CasePage:
     """A page of the case list, newest received first (received_at desc, case_id): see list_json."""
     raw = await list_json(session, f)
@@ -356,8 +458,8 @@ async def list_json(session: AsyncSession, f: CaseFilter) -> RawCasePage:
             conditions.append(allowed)
     if f.stage:
         conditions.append(cases.c.stage == f.stage)
-    if f.overdue_before is not None:
-        conditions.append(cases.c.next_due < f.overdue_before)
+    if f.overdue_before is not None or f.deadline_kind is not None:
+        conditions.append(_has_open_deadline(f.overdue_before, f.deadline_kind))
     known_over_cap = few = False
     if f.q:  # the employer's name contains q, or q is its USCC (18 characters, as every stored USCC)
         by_uscc = cases.c.employer_uscc == f.q.upper() if len(f.q) == USCC_LENGTH else false()

@@ -34,7 +34,7 @@ from config.temporal import case_workflow_id
 from db import cases as store
 from db.users import User
 from models.actions import BODY_MODELS, INPUT_MODELS, Action, ActionResult, Actor
-from models.case import TERMINAL_STAGES, CaseIntake, CaseState, Role, Stage
+from models.case import TERMINAL_STAGES, CaseIntake, CaseState, DeadlineKind, Role, Stage
 from models.clock import to_shanghai
 from models.errors import ACTION_REFUSED, MESSAGES, ErrorCode, Refusal
 from models.notices import NOTICE_TITLES, NoticeKind
@@ -244,7 +244,17 @@ async def list_cases(
     session: Session,
     stage: Stage | None = None,
     region_code: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
-    overdue: bool = False,
+    overdue: Annotated[
+        bool,
+        Query(
+            description="只列出有期限已过仍未完成（pending/overdue，到期日早于今天）的案件；"
+            "与 deadline_kind 同用时只看该类期限"
+        ),
+    ] = False,
+    deadline_kind: Annotated[
+        DeadlineKind | None,
+        Query(description="只列出有该类未完成期限（pending/overdue）的案件"),
+    ] = None,
     q: Annotated[str | None, Query(max_length=100, description="单位名称（包含）或统一社会信用代码")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=store.COUNT_CAP, description="跳过的条数；翻页请用 cursor")] = 0,
@@ -257,6 +267,7 @@ async def list_cases(
         stage=stage.value if stage else None,
         region_code=region_code,
         overdue_before=today() if overdue else None,
+        deadline_kind=deadline_kind.value if deadline_kind else None,
         q=q,
         limit=limit,
         offset=offset,

@@ -31,6 +31,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_case_deadlines_kind_status_due", "case_deadlines", ["kind", "status", "due"])
     op.create_index("ix_case_deadlines_status_due", "case_deadlines", ["status", "due"])
+    op.create_index("ix_case_deadlines_case_status_kind_due", "case_deadlines", ["case_id", "status", "kind", "due"])
     op.create_table(
         "case_escalations",
         sa.Column("case_id", sa.String(40), sa.ForeignKey("cases.case_id"), primary_key=True),
@@ -61,6 +62,7 @@ def downgrade() -> None:
     op.drop_index("ix_case_escalations_role_region_at", "case_escalations")
     op.drop_index("ix_case_escalations_addressee_at", "case_escalations")
     op.drop_table("case_escalations")
+    op.drop_index("ix_case_deadlines_case_status_kind_due", "case_deadlines")
     op.drop_index("ix_case_deadlines_status_due", "case_deadlines")
     op.drop_index("ix_case_deadlines_kind_status_due", "case_deadlines")
     op.drop_table("case_deadlines")

@@ -1,0 +1,256 @@
+"""The year-end herd: N open cases fall due at one shared instant (Dec 31, the Spring Festival's eve, a
+campaign date); the figure is the time from that instant until the last of the N cases has its escalation
+recorded (history row and read model), for N = 1, 1,000 and 10,000 on the dev server.
+
+How the shared instant is made on a server whose clock cannot be moved: each case is started from a state
+carried over (as continue-as-new starts a case) whose two year-end targets (clear_year_end and
+clear_before_new_year) fell due at the end of yesterday, with a start delay that ends at one absolute
+instant for all of them. Until then the server holds every case; at the instant it releases them together,
+and each case's clock finds both level-1 alarms due at once: exactly the work a per-case timer does at
+midnight on Dec 31 (one workflow task, one local activity writing two history rows and the read model).
+
+Design measured: one durable timer per case (the workflow owns its deadlines, escalations and history
+sequence). The alternative — one timer per region and date driving bulk activities — is not built: to show
+the escalation "exactly as a case-level deadline would" on the case's state and history, it must still
+wake every case workflow (the single writer of that case's history sequence), so it adds a fan-out on top
+of the same per-case work and cannot be faster in this architecture; see docs/procedure-core.md.
+
+    .venv/bin/python bench/bench_herd.py --size full      # writes bench/results_herd.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import func, select
+
+from bench import _builders as build
+from bench._stack import QINGLING, CpuMeter, Stack, rss_mib
+
+HERE = Path(__file__).resolve().parent
+QUEUE = "herd"
+KINDS = ("clear_year_end", "clear_before_new_year")
+
+
+@dataclass(frozen=True)
+class Size:
+    herds: tuple[int, ...]
+    target_n: int
+    target_s: float
+
+
+SIZES = {
+    "tiny": Size(herds=(1, 20), target_n=20, target_s=60.0),
+    "full": Size(herds=(1, 1000, 10000), target_n=10000, target_s=60.0),
+}
+
+
+def herd_state(case_id: str, yesterday: Any) -> Any:
+    """An open case (investigating) whose year-end targets were due yesterday, as a carried-over state."""
+    from models.actions import Actor
+    from models.case import CaseIntake, Deadline, DeadlineKind, Role, Stage
+    from models.start import CaseStart
+    from workflows.case import initial_state
+
+    intake = CaseIntake.model_validate(build.intake_body(workers=1))
+    actor = Actor(user_id="u_bench", name="bench", role=Role.INSPECTOR)
+    state = initial_state(CaseStart(case_id=case_id, intake=intake, created_by=actor))
+    deadlines = [
+        Deadline(
+            kind=DeadlineKind(kind),
+            start=yesterday - timedelta(days=60),
+            due=yesterday,
+            warn_on=yesterday - timedelta(days=4),
+            escalate_after=yesterday + timedelta(days=7),
+        )
+        for kind in KINDS
+    ]
+    return state.model_copy(
+        update={
+            "registered": True,
+            "stage": Stage.INVESTIGATING,
+            "assignee": "u_bench",
+            "case_number": f"小人社监案〔2026〕{case_id[-6:]}号",
+            "deadlines": deadlines,
+            "last_seq": 1,
+        }
+    )
+
+
+async def seed_read_model(database_url: str, states: list[Any]) -> None:
+    """The cases' read-model rows, as their intake would have left them (the alarms update them)."""
+    from db.cases import save_case
+    from db.migrate import upgrade
+    from db.session import make_engine, make_session_factory
+
+    engine = make_engine(database_url)
+    try:
+        await upgrade(engine)
+        async with make_session_factory(engine).begin() as s:
+            for state in states:
+                await save_case(s, state, datetime.now(UTC))
+    finally:
+        await engine.dispose()
+
+
+async def count_escalated(database_url: str) -> int:
+    from db.session import make_engine
+    from db.tables import case_events
+
+    engine = make_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            q = select(func.count()).select_from(case_events).where(case_events.c.kind == "deadline_overdue")
+            return int((await conn.execute(q)).scalar_one())
+    finally:
+        await engine.dispose()
+
+
+async def one_herd(stack: Stack, client: Any, n: int, round_no: int) -> dict[str, Any]:
+    from models.case import CaseIntake
+    from models.clock import SHANGHAI
+    from models.start import CaseStart
+    from workflows.case import ArrearsCase
+
+    yesterday = datetime.now(SHANGHAI).date() - timedelta(days=1)
+    ids = [f"QL-HERD-{round_no}-{uuid.uuid4().hex[:10]}" for _ in range(n)]
+    states = [herd_state(i, yesterday) for i in ids]
+    await seed_read_model(stack.database_url, states)
+    before = await count_escalated(stack.database_url)
+    intake = CaseIntake.model_validate(build.intake_body(workers=1))
+    actor_start = time.perf_counter()
+    # Starting 10,000 workflows takes a while: the shared instant lies beyond it.
+    lead = max(5.0, n / 25 + 5)
+    instant = datetime.now(UTC) + timedelta(seconds=lead)
+    sem = asyncio.Semaphore(32)
+
+    async def start(state: Any) -> None:
+        from models.actions import Actor
+        from models.case import Role
+
+        start_arg = CaseStart(
+            case_id=state.case_id,
+            intake=intake,
+            created_by=Actor(user_id="u_bench", name="bench", role=Role.INSPECTOR),
+            resume=state,
+        )
+        async with sem:
+            delay = instant - datetime.now(UTC)
+            await client.start_workflow(
+                ArrearsCase.run,
+                start_arg,
+                id=state.case_id,
+                task_queue=QUEUE,
+                start_delay=max(delay, timedelta(milliseconds=1)),
+            )
+
+    await asyncio.gather(*(start(s) for s in states))
+    started_s = time.perf_counter() - actor_start
+    late = datetime.now(UTC) > instant
+    wait = (instant - datetime.now(UTC)).total_seconds()
+    if wait > 0:
+        await asyncio.sleep(wait)
+    t0 = time.perf_counter()
+    worker = stack.procs["worker"]
+    cpu = CpuMeter({"worker": worker.pid, "temporal": stack.procs["temporal"].pid})
+    cpu.start()
+    target = before + n * len(KINDS)
+    done_at: float | None = None
+    timeout = max(120.0, n * 0.1)
+    while time.perf_counter() - t0 < timeout:
+        worker.check()
+        if await count_escalated(stack.database_url) >= target:
+            done_at = time.perf_counter() - t0
+            break
+        await asyncio.sleep(0.2)
+    got = await count_escalated(stack.database_url) - before
+    result: dict[str, Any] = {
+        "n": n,
+        "escalations_expected": n * len(KINDS),
+        "escalations_recorded": got,
+        "seconds_to_last": None if done_at is None else round(done_at, 2),
+        "cases_per_s": None if not done_at else round(n / done_at, 1),
+        "starting_took_s": round(started_s, 1),
+        "instant_missed_by_starts": late,
+        "cpu": cpu.stop(),
+        "worker_rss_mib": round(rss_mib(worker.pid), 1),
+    }
+    for state in states[: min(len(states), 50)]:
+        await client.get_workflow_handle(state.case_id).terminate()
+    return result
+
+
+async def run(size: Size, work_dir: Path) -> dict[str, Any]:
+    from config.settings import Settings
+    from config.temporal import connect
+
+    out: dict[str, Any] = {"design": "one durable timer per case", "kinds": list(KINDS), "herds": [], "errors": {}}
+    stack = Stack(work_dir)
+    started = time.perf_counter()
+    try:
+        stack.start_temporal()
+        client = await connect(Settings(temporal_address=stack.temporal_address))
+        await seed_read_model(stack.database_url, [])
+        env_cache = str(max(size.herds) + 500)
+        env = {**stack.env(QUEUE), "QINGLING_WORKFLOW_CACHE": env_cache}
+        stack._spawn("worker", [QINGLING, "worker"], env)
+        await asyncio.sleep(3)
+        for i, n in enumerate(size.herds):
+            print(f"[herd] {n} cases…", file=sys.stderr, flush=True)
+            try:
+                out["herds"].append(await one_herd(stack, client, n, i))
+            except Exception as exc:
+                out["errors"][str(n)] = f"{type(exc).__name__}: {exc}"[:1500]
+    except Exception as exc:
+        out["errors"]["stack"] = f"{type(exc).__name__}: {exc}"[:1500]
+    finally:
+        stack.stop_all()
+    big = next((h for h in out["herds"] if h["n"] == size.target_n), None)
+    out["target"] = {"n": size.target_n, "seconds": size.target_s}
+    out["target_met"] = bool(big and big["seconds_to_last"] is not None and big["seconds_to_last"] <= size.target_s)
+    out["total_s"] = round(time.perf_counter() - started, 1)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    p.add_argument("--size", choices=sorted(SIZES), default="full")
+    p.add_argument("--out", type=Path, default=HERE / "results_herd.json")
+    p.add_argument("--keep", action="store_true", help="keep the temp dir (logs, databases)")
+    p.add_argument("--herds", help="override the size's herd sizes, e.g. 1,1000")
+    args = p.parse_args(argv)
+    size = SIZES[args.size]
+    if args.herds:
+        size = Size(tuple(int(n) for n in args.herds.split(",")), size.target_n, size.target_s)
+    work_dir = Path(tempfile.mkdtemp(prefix="qingling-herd-"))
+    try:
+        result = asyncio.run(run(size, work_dir))
+    finally:
+        if args.keep:
+            print(f"[herd] kept {work_dir}", file=sys.stderr)
+        else:
+            shutil.rmtree(work_dir, ignore_errors=True)
+    result["size"] = args.size
+    result["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    print(f"[herd] wrote {args.out}: {json.dumps(result['herds'], ensure_ascii=False)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    from bench._main import run as run_script
+
+    run_script(main)
