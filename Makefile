@@ -29,10 +29,11 @@ $(STAMP): pyproject.toml
 # A benchmark that fails is reported as such by the report rather than stopping the others.
 bench: $(STAMP)
 	@bash scripts/system-deps.sh fonts postgres
-	rm -f bench/results_notices.txt bench/results_list.json bench/results_engine.json
+	rm -f bench/results_notices.txt bench/results_list.json bench/results_engine.json bench/results_herd.json
 	-set -o pipefail; $(BIN)/python bench/bench_notices.py | tee bench/results_notices.txt
 	-if [ -f bench/bench_list.py ]; then $(BIN)/python bench/bench_list.py; fi
 	-$(BIN)/python bench/bench_engine.py --size full
+	-$(BIN)/python bench/bench_herd.py --size full
 	$(BIN)/python bench/report.py
 
 lint: $(STAMP)

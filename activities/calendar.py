@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 from lunardate import LunarDate
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
-from db.tables import calendar_years
+from db.calendar import working_calendar
 from models.activities import COMPUTE_DEADLINE, COMPUTE_DEADLINES, ComputeDeadlineInput, ComputeDeadlinesInput
-from models.case import CLEAR_KINDS, Deadline, DeadlineKind
-from rules.calendar import WorkingCalendar, parse_schedule
+from models.case import CLEAR_KINDS, SHARED_KINDS, Deadline, DeadlineKind
+from models.clock import SHANGHAI
+from models.shared_clock import SHARED_MOMENTS, SharedMomentsInput
+from rules.calendar import WorkingCalendar
 from rules.clear import clear_deadline, major_deadline
 from rules.deadlines import (
     WORKING_DAY_RULES,
@@ -23,6 +24,7 @@ from rules.deadlines import (
     with_alarms,
     working_deadline,
 )
+from rules.escalation import alarms
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +32,7 @@ log = logging.getLogger(__name__)
 async def load_calendar(sessions: async_sessionmaker[AsyncSession]) -> WorkingCalendar:
     """Built-in years from chinesecalendar, overridden by the years an administrator loaded."""
     async with sessions() as session:
-        rows = (await session.scalars(select(calendar_years.c.data))).all()
-    return WorkingCalendar.builtin().with_schedules(parse_schedule(r) for r in rows)
+        return await working_calendar(session)
 
 
 def _default_service_days(region_code: str | None) -> int:
@@ -72,6 +73,21 @@ class CalendarActivities:
             self._compute(cal, ComputeDeadlineInput(kind=k, start=inp.start, region_code=inp.region_code))
             for k in inp.kinds
         ]
+
+    @activity.defn(name=SHARED_MOMENTS)
+    async def shared_moments(self, inp: SharedMomentsInput) -> list[datetime]:
+        """The moments after ``inp.after`` at which shared-day targets warn, fall due or escalate, for cases
+        received this year and next: the same dates every such case computed at intake (same rule, same
+        calendar), so the shared clock needs no look at the cases to know when to wake."""
+        cal = await load_calendar(self._sessions)
+        moments: set[datetime] = set()
+        today = inp.after.astimezone(SHANGHAI).date()
+        for year in (today.year - 1, today.year, today.year + 1):
+            for received in (date(year, 1, 1), spring_festival(year), date(year, 12, 31)):
+                for kind in SHARED_KINDS:
+                    d = self._compute(cal, ComputeDeadlineInput(kind=kind, start=received))
+                    moments.update(a.at for a in alarms(d))
+        return sorted(m for m in moments if m > inp.after)
 
     def _compute(self, cal: WorkingCalendar, inp: ComputeDeadlineInput) -> Deadline:
         deadline = with_alarms(cal, self._due(cal, inp), self._warn_days, self._level2_days)

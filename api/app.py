@@ -15,7 +15,7 @@ from temporalio.client import Client
 
 from api import errors
 from api.deps import Backend
-from api.routes import cases, digests, health, me, notices, reports
+from api.routes import cases, codec, digests, health, me, notices, reports
 from config.settings import Settings, get_settings
 from config.temporal import connect
 from db.session import make_engine, make_session_factory
@@ -55,6 +55,7 @@ def create_app(
     app.include_router(reports.router)
     app.include_router(digests.router)
     app.include_router(me.router)
+    codec.install(app, cfg)  # /codec/decode and /codec/encode for the Temporal UI, with their CORS
     install_openapi(app)
     return app
 

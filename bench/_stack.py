@@ -14,10 +14,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from config.sealing import KeyRing
 from config.temporal import dev_server_argv
 
 QINGLING = str(Path(sys.executable).parent / "qingling")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+if not os.environ.get("QINGLING_PAYLOAD_KEYS") and not os.environ.get("QINGLING_PAYLOAD_KEY_FILE"):
+    # Payloads sealed as in production, with a key ring of this run's own: the processes it starts inherit it
+    # (env() copies os.environ) and so do its own clients (Settings()).
+    os.environ["QINGLING_PAYLOAD_KEYS"] = KeyRing.generate().to_env()
 
 
 def free_port() -> int:

@@ -9,13 +9,16 @@ instant for all of them. Until then the server holds every case; at the instant 
 and each case's clock finds both level-1 alarms due at once: exactly the work a per-case timer does at
 midnight on Dec 31 (one workflow task, one local activity writing two history rows and the read model).
 
-Design measured: one durable timer per case (the workflow owns its deadlines, escalations and history
-sequence). The alternative — one timer per region and date driving bulk activities — is not built: to show
-the escalation "exactly as a case-level deadline would" on the case's state and history, it must still
-wake every case workflow (the single writer of that case's history sequence), so it adds a fan-out on top
-of the same per-case work and cannot be faster in this architecture; see docs/procedure-core.md.
+Both designs are measured on the same server, worker and database:
+- ``per_case``: one durable timer per case (the case's own clock, ``shared_clock`` off);
+- ``shared``: the one shared clock (workflows/shared_clock.py): its timer fires (here: its ``fire`` signal at
+  the instant) and one activity raises the alarms of every open case in bulk, from the read model, without
+  waking the case workflows; the case shows them as its own (db.cases.with_shared).
 
-    .venv/bin/python bench/bench_herd.py --size full      # writes bench/results_herd.json
+    .venv/bin/python bench/bench_herd.py --size full      # writes bench/results_herd.json (make bench)
+    .venv/bin/python bench/bench_herd.py --herds 10000 --designs per_case --out bench/results_herd_10k.json
+                                                          # the per-case design at 10,000 (≈ 10 min; merged
+                                                          # by report.py when present)
 """
 
 from __future__ import annotations
@@ -50,11 +53,14 @@ class Size:
     herds: tuple[int, ...]
     target_n: int
     target_s: float
+    per_case_max: int
+    """The per-case design is measured up to this many cases: at 10,000 it alone takes longer than the whole
+    of `make bench` may (about 20 cases a second); run it separately (see --help) into results_herd_10k.json."""
 
 
 SIZES = {
-    "tiny": Size(herds=(1, 20), target_n=20, target_s=60.0),
-    "full": Size(herds=(1, 1000, 10000), target_n=10000, target_s=60.0),
+    "tiny": Size(herds=(1, 20), target_n=20, target_s=60.0, per_case_max=20),
+    "full": Size(herds=(1, 1000, 10000), target_n=10000, target_s=60.0, per_case_max=1000),
 }
 
 
@@ -83,7 +89,7 @@ def herd_state(case_id: str, yesterday: Any) -> Any:
             "registered": True,
             "stage": Stage.INVESTIGATING,
             "assignee": "u_bench",
-            "case_number": f"小人社监案〔2026〕{case_id[-6:]}号",
+            "case_number": f"小人社监案〔2026〕{case_id}号",
             "deadlines": deadlines,
             "last_seq": 1,
         }
@@ -117,6 +123,53 @@ async def count_escalated(database_url: str) -> int:
             return int((await conn.execute(q)).scalar_one())
     finally:
         await engine.dispose()
+
+
+async def wait_recorded(stack: Stack, target: int, n: int) -> tuple[float | None, dict[str, Any]]:
+    """Seconds from now until ``target`` overdue escalations are in the history (None: not within the time
+    allowed), and the CPU each process used meanwhile."""
+    t0 = time.perf_counter()
+    worker = stack.procs["worker"]
+    cpu = CpuMeter({"worker": worker.pid, "temporal": stack.procs["temporal"].pid})
+    cpu.start()
+    done_at: float | None = None
+    timeout = max(120.0, n * 0.1)
+    while time.perf_counter() - t0 < timeout:
+        worker.check()
+        if await count_escalated(stack.database_url) >= target:
+            done_at = time.perf_counter() - t0
+            break
+        await asyncio.sleep(0.1)
+    return done_at, cpu.stop()
+
+
+async def shared_herd(stack: Stack, client: Any, n: int, round_no: int) -> dict[str, Any]:
+    """The shared clock: the cases' read model only (their workflows are not woken); one signal at the
+    instant stands for its timer firing."""
+    from models.clock import SHANGHAI
+    from models.shared_clock import SHARED_CLOCK_ID
+    from workflows.shared_clock import SharedClock
+
+    yesterday = datetime.now(SHANGHAI).date() - timedelta(days=1)
+    states = [
+        herd_state(f"QL-SHARED-{round_no}-{uuid.uuid4().hex[:10]}", yesterday).model_copy(update={"shared_clock": True})
+        for _ in range(n)
+    ]
+    await seed_read_model(stack.database_url, states)
+    before = await count_escalated(stack.database_url)
+    clock = client.get_workflow_handle(SHARED_CLOCK_ID)
+    await clock.describe()  # the worker started it
+    await clock.signal(SharedClock.fire)
+    done_at, cpu = await wait_recorded(stack, before + n * len(KINDS), n)
+    got = await count_escalated(stack.database_url) - before
+    return {
+        "n": n,
+        "escalations_expected": n * len(KINDS),
+        "escalations_recorded": got,
+        "seconds_to_last": None if done_at is None else round(done_at, 2),
+        "cases_per_s": None if not done_at else round(n / done_at, 1),
+        "cpu": cpu,
+    }
 
 
 async def one_herd(stack: Stack, client: Any, n: int, round_no: int) -> dict[str, Any]:
@@ -163,19 +216,8 @@ async def one_herd(stack: Stack, client: Any, n: int, round_no: int) -> dict[str
     wait = (instant - datetime.now(UTC)).total_seconds()
     if wait > 0:
         await asyncio.sleep(wait)
-    t0 = time.perf_counter()
+    done_at, cpu = await wait_recorded(stack, before + n * len(KINDS), n)
     worker = stack.procs["worker"]
-    cpu = CpuMeter({"worker": worker.pid, "temporal": stack.procs["temporal"].pid})
-    cpu.start()
-    target = before + n * len(KINDS)
-    done_at: float | None = None
-    timeout = max(120.0, n * 0.1)
-    while time.perf_counter() - t0 < timeout:
-        worker.check()
-        if await count_escalated(stack.database_url) >= target:
-            done_at = time.perf_counter() - t0
-            break
-        await asyncio.sleep(0.2)
     got = await count_escalated(stack.database_url) - before
     result: dict[str, Any] = {
         "n": n,
@@ -185,7 +227,7 @@ async def one_herd(stack: Stack, client: Any, n: int, round_no: int) -> dict[str
         "cases_per_s": None if not done_at else round(n / done_at, 1),
         "starting_took_s": round(started_s, 1),
         "instant_missed_by_starts": late,
-        "cpu": cpu.stop(),
+        "cpu": cpu,
         "worker_rss_mib": round(rss_mib(worker.pid), 1),
     }
     for state in states[: min(len(states), 50)]:
@@ -193,11 +235,11 @@ async def one_herd(stack: Stack, client: Any, n: int, round_no: int) -> dict[str
     return result
 
 
-async def run(size: Size, work_dir: Path) -> dict[str, Any]:
+async def run(size: Size, work_dir: Path, designs: tuple[str, ...] = ("shared", "per_case")) -> dict[str, Any]:
     from config.settings import Settings
     from config.temporal import connect
 
-    out: dict[str, Any] = {"design": "one durable timer per case", "kinds": list(KINDS), "herds": [], "errors": {}}
+    out: dict[str, Any] = {"kinds": list(KINDS), "designs": {"per_case": [], "shared": []}, "errors": {}}
     stack = Stack(work_dir)
     started = time.perf_counter()
     try:
@@ -209,18 +251,29 @@ async def run(size: Size, work_dir: Path) -> dict[str, Any]:
         stack._spawn("worker", [QINGLING, "worker"], env)
         await asyncio.sleep(3)
         for i, n in enumerate(size.herds):
-            print(f"[herd] {n} cases…", file=sys.stderr, flush=True)
-            try:
-                out["herds"].append(await one_herd(stack, client, n, i))
-            except Exception as exc:
-                out["errors"][str(n)] = f"{type(exc).__name__}: {exc}"[:1500]
+            for design, measure in (("shared", shared_herd), ("per_case", one_herd)):
+                if design not in designs or (design == "per_case" and n > size.per_case_max):
+                    continue
+                print(f"[herd] {design}: {n} cases…", file=sys.stderr, flush=True)
+                try:
+                    out["designs"][design].append(await measure(stack, client, n, i))
+                except Exception as exc:
+                    out["errors"][f"{design}-{n}"] = f"{type(exc).__name__}: {exc}"[:1500]
     except Exception as exc:
         out["errors"]["stack"] = f"{type(exc).__name__}: {exc}"[:1500]
     finally:
         stack.stop_all()
-    big = next((h for h in out["herds"] if h["n"] == size.target_n), None)
     out["target"] = {"n": size.target_n, "seconds": size.target_s}
-    out["target_met"] = bool(big and big["seconds_to_last"] is not None and big["seconds_to_last"] <= size.target_s)
+    for design, herds in out["designs"].items():
+        big = next((h for h in herds if h["n"] == size.target_n), None)
+        out[f"target_met_{design}"] = bool(
+            big and big["seconds_to_last"] is not None and big["seconds_to_last"] <= size.target_s
+        )
+    times = {
+        d: next((h["seconds_to_last"] for h in hs if h["n"] == size.target_n), None) for d, hs in out["designs"].items()
+    }
+    known = {d: t for d, t in times.items() if t is not None}
+    out["faster"] = min(known, key=lambda d: known[d]) if known else None
     out["total_s"] = round(time.perf_counter() - started, 1)
     return out
 
@@ -231,13 +284,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=HERE / "results_herd.json")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (logs, databases)")
     p.add_argument("--herds", help="override the size's herd sizes, e.g. 1,1000")
+    p.add_argument("--designs", default="shared,per_case", help="which designs to measure")
     args = p.parse_args(argv)
     size = SIZES[args.size]
     if args.herds:
-        size = Size(tuple(int(n) for n in args.herds.split(",")), size.target_n, size.target_s)
+        herds = tuple(int(n) for n in args.herds.split(","))
+        size = Size(herds, size.target_n, size.target_s, max(herds))
     work_dir = Path(tempfile.mkdtemp(prefix="qingling-herd-"))
     try:
-        result = asyncio.run(run(size, work_dir))
+        result = asyncio.run(run(size, work_dir, tuple(args.designs.split(","))))
     finally:
         if args.keep:
             print(f"[herd] kept {work_dir}", file=sys.stderr)
@@ -246,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     result["size"] = args.size
     result["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
-    print(f"[herd] wrote {args.out}: {json.dumps(result['herds'], ensure_ascii=False)}", file=sys.stderr)
+    print(f"[herd] wrote {args.out}: {json.dumps(result['designs'], ensure_ascii=False)}", file=sys.stderr)
     return 0
 
 

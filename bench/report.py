@@ -6,6 +6,7 @@ Inputs (each optional; a missing one is reported as not run):
   bench/results_engine.json   bench_engine.py (intake, actions, history, worker RSS)
   bench/results_list.json     bench_list.py (the case list among 100k cases)
   bench/results_notices.txt   bench_notices.py's output (make bench tees it there)
+  bench/results_herd.json     bench_herd.py (the year-end herd: shared clock vs one timer per case)
 
     .venv/bin/python bench/report.py
 """
@@ -480,6 +481,47 @@ def list_causes(listed: dict[str, Any] | None) -> str:
     return head + "\n".join(lines) + "\n\n"
 
 
+def herd_rows(herd: dict[str, Any] | None, herd_10k: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """bench_herd.py: the year-end herd under both designs; the ratio is per-case time ÷ shared-clock time
+    at the same N (measured in the same run, or the separate per-case run at 10,000)."""
+    if herd is None:
+        return [row("7", "year-end herd (bench_herd.py)", "not run", "", None, "", None)]
+    designs = {d: {h["n"]: h for h in hs} for d, hs in (herd.get("designs") or {}).items()}
+    if herd_10k:
+        for h in (herd_10k.get("designs") or {}).get("per_case", []):
+            designs.setdefault("per_case", {})[h["n"]] = {**h, "separate": True}
+    target_n = (herd.get("target") or {}).get("n", 10000)
+    target_s = (herd.get("target") or {}).get("seconds", 60.0)
+    rows: list[dict[str, Any]] = []
+    for n in sorted({n for hs in designs.values() for n in hs}):
+        shared = designs.get("shared", {}).get(n)
+        per_case = designs.get("per_case", {}).get(n)
+        for name, h, label in (
+            ("shared", shared, "one shared clock, bulk"),
+            ("per_case", per_case, "one timer per case"),
+        ):
+            if h is None:
+                continue
+            secs = h.get("seconds_to_last")
+            other = per_case if name == "shared" else None
+            ratio = None
+            if name == "shared" and other and other.get("seconds_to_last") and secs:
+                ratio = round(other["seconds_to_last"] / secs, 1)
+            note = " (separate run)" if h.get("separate") else ""
+            rows.append(
+                row(
+                    "7",
+                    f"year-end herd, {label}: {n:,} cases escalated{note}",
+                    f"{fmt(secs, ' s')} ({fmt(h.get('cases_per_s'))} cases/s)",
+                    "per-case design, same N" if name == "shared" else "",
+                    ratio,
+                    f"{target_n:,} within {target_s:.0f} s" if n == target_n else "",
+                    (secs is not None and secs <= target_s) if n == target_n else None,
+                )
+            )
+    return rows
+
+
 def markdown(result: dict[str, Any]) -> str:
     m = result["machine"]
     engine = result["figures"].get("engine") or {}
@@ -556,6 +598,13 @@ def main(argv: list[str] | None = None) -> int:
         help="a separate run of `bench_engine.py --phases rss --open-cases 1000,10000` (too long for make bench)",
     )
     p.add_argument("--list", type=Path, default=HERE / "results_list.json")
+    p.add_argument("--herd", type=Path, default=HERE / "results_herd.json")
+    p.add_argument(
+        "--herd-10k",
+        type=Path,
+        default=HERE / "results_herd_10k.json",
+        help="a separate run of `bench_herd.py --herds 10000 --designs per_case` (too long for make bench)",
+    )
     p.add_argument("--notices", type=Path, default=HERE / "results_notices.txt")
     p.add_argument("--out-json", type=Path, default=HERE / "results.json")
     p.add_argument("--out-md", type=Path, default=HERE / "results.md")
@@ -571,12 +620,20 @@ def main(argv: list[str] | None = None) -> int:
     if rss_10k:
         when = str(rss_10k.get("finished_at", "?"))[:16]
         rss += rss_rows(rss_10k.get("rss"), rss_10k.get("errors", {}), f" (separate run, {when})")
-    targets = intake_actions + notice_rows(notices) + history_rows + list_rows(listed) + rss
+    herd, herd_10k = read_json(args.herd), read_json(args.herd_10k)
+    targets = intake_actions + notice_rows(notices) + history_rows + list_rows(listed) + rss + herd_rows(herd, herd_10k)
     result = {
         "machine": machine(),
         "targets": targets,
         "ratios": {f"{r['item']} {r['what']}": r["ratio"] for r in targets if r["ratio"] is not None},
-        "figures": {"engine": engine, "list": listed, "notices": notices, "rss_10k": rss_10k},
+        "figures": {
+            "engine": engine,
+            "list": listed,
+            "notices": notices,
+            "rss_10k": rss_10k,
+            "herd": herd,
+            "herd_10k": herd_10k,
+        },
     }
     args.out_json.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     args.out_md.write_text(markdown(result), encoding="utf-8")

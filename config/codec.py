@@ -4,6 +4,9 @@ Case payloads are JSON with the same keys repeated for every worker and payment 
 them several times over, so a 5,000-worker case keeps its history far below Temporal's limits. Only
 payloads larger than ``MIN_SIZE`` are compressed, and payloads without our encoding (histories
 written before this codec, or by other clients) pass through untouched, so old cases still replay.
+
+Clients and workers use it as the first step of the sealing codec (config/sealing.py: compress, then
+encrypt); on its own it only remains for payloads written before sealing.
 """
 
 from __future__ import annotations
@@ -21,22 +24,24 @@ MIN_SIZE = 512
 
 class ZlibCodec(PayloadCodec):
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
-        return [self._encode(p) for p in payloads]
+        return [compress(p) for p in payloads]
 
     async def decode(self, payloads: Sequence[Payload]) -> list[Payload]:
-        return [self._decode(p) for p in payloads]
+        return [decompress(p) for p in payloads]
 
-    @staticmethod
-    def _encode(payload: Payload) -> Payload:
-        raw = payload.SerializeToString()
-        if len(raw) < MIN_SIZE:
-            return payload
-        return Payload(metadata={"encoding": ENCODING}, data=zlib.compress(raw, 6))
 
-    @staticmethod
-    def _decode(payload: Payload) -> Payload:
-        if payload.metadata.get("encoding") != ENCODING:
-            return payload
-        decoded = Payload()
-        decoded.ParseFromString(zlib.decompress(payload.data))
-        return decoded
+def compress(payload: Payload) -> Payload:
+    """The payload as a ``binary/zlib`` payload when that is worth it, else itself."""
+    raw = payload.SerializeToString()
+    if len(raw) < MIN_SIZE:
+        return payload
+    return Payload(metadata={"encoding": ENCODING}, data=zlib.compress(raw, 6))
+
+
+def decompress(payload: Payload) -> Payload:
+    """The payload a ``binary/zlib`` payload holds; any other payload as it is."""
+    if payload.metadata.get("encoding") != ENCODING:
+        return payload
+    decoded = Payload()
+    decoded.ParseFromString(zlib.decompress(payload.data))
+    return decoded

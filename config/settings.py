@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from models.notices import Bureau
@@ -49,8 +50,22 @@ class Settings(BaseSettings):
     """A deadline warns its assignee this many working days before it falls due (0: no warnings)."""
     level2_working_days: int = Field(default=5, ge=1, le=60)
     """A deadline this many working days overdue escalates to level 2 (the head, with a 督办通知书)."""
+    shared_clock: bool = True
+    """New cases leave their shared-day targets (Dec 31, the Spring Festival's eve) to the one shared clock,
+    which raises them for every case at once (bench/results.md: the year-end herd); False: each case's own
+    timers raise them."""
     digest_hour: int = Field(default=7, ge=0, le=23)
     """Hour (Asia/Shanghai) of the daily digest of overdue deadlines, per region (a Temporal Schedule)."""
+    payload_keys: SecretStr | None = None
+    """The payload key ring (docs/security.md): ``id:base64,id:base64`` (the first seals) or the key file's JSON."""
+    payload_key_file: Path | None = None
+    """A key file ``{"current": id, "keys": {id: base64}}`` (0600, outside the repository); without this or
+    ``payload_keys``, ``<var_dir>/keys/payload-keys.json`` is used if it exists (``qingling dev`` makes it)."""
+    payload_sealing: Literal["on", "off"] = "on"
+    """``off`` (tests only): new payloads are not encrypted and no key is required; sealed ones still open with
+    a configured ring. With ``on`` every client and worker refuses to start without a key."""
+    codec_cors_origins: list[str] = Field(default_factory=lambda: ["http://127.0.0.1:8233", "http://localhost:8233"])
+    """Browser origins (the Temporal UI) allowed to call the codec endpoint /codec/decode and /codec/encode."""
     bureaus: list[Bureau] = Field(default_factory=lambda: list(DEFAULT_BUREAUS))
     """Issuing bureaus; the one whose region_code is the longest prefix of a case's region issues."""
 

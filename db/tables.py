@@ -128,6 +128,8 @@ case_deadlines = Table(
     Column("status", String(12), nullable=False),
     Column("provisional", Boolean, nullable=False),
     Column("met_at", Date),
+    Column("warn_on", Date),
+    Column("escalate_after", Date),
 )
 Index("ix_case_deadlines_kind_status_due", case_deadlines.c.kind, case_deadlines.c.status, case_deadlines.c.due)
 # The list's probe (db.cases._has_open_deadline: has this case an open deadline [of a kind] [due before a day]?),
@@ -156,6 +158,10 @@ case_escalations = Table(
     Column("addressee", String(40)),
     Column("region_code", String(6), nullable=False),
     Column("notice", String(64)),
+    # An escalation is one (kind, deadline kind, due date) of a case, whoever raised it: the case's own clock
+    # (position = its index on the case) or the shared clock (workflows/shared_clock.py; position from
+    # rules.escalation.shared_position), so neither can raise it twice.
+    UniqueConstraint("case_id", "kind", "deadline_kind", "due", name="uq_case_escalations_alarm"),
 )
 Index("ix_case_escalations_addressee_at", case_escalations.c.addressee, case_escalations.c.at)
 Index(

@@ -218,6 +218,9 @@ class Actor(BaseModel):
     role: Role
 
 
+SYSTEM = Actor(user_id="system", name="清零引擎", role=Role.ADMIN)
+"""The engine itself, as the actor of what it does on its own (warnings, escalations, recounts)."""
+
 B = TypeVar("B", bound=Body)
 
 

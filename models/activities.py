@@ -57,7 +57,8 @@ class IssueNoticeInput(BaseModel):
 
 
 class CaseEvent(BaseModel):
-    """One history row; ``seq`` is the workflow's own counter, so a retry finds its earlier write."""
+    """One history row; ``seq`` is the workflow's own counter, so a retry finds its earlier write. Rows the
+    shared clock writes carry a negative seq of their own (rules.escalation.shared_code)."""
 
     seq: int
     at: AwareDatetime

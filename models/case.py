@@ -235,6 +235,14 @@ CLEAR_KINDS = (
 )
 """The clear-to-zero (三个清零) targets every case carries from intake; ``clear_major`` is set by a supervisor."""
 
+SHARED_KINDS = (
+    DeadlineKind.CLEAR_YEAR_END,
+    DeadlineKind.CLEAR_BEFORE_NEW_YEAR,
+    DeadlineKind.CLEAR_BEFORE_SPRING_FESTIVAL,
+)
+"""Targets that fall on one shared day for every case of a year (Dec 31, the Spring Festival's eve): with
+the shared clock (workflows/shared_clock.py) one timer per day raises them for all cases at once."""
+
 
 class DeadlineStatus(StrEnum):
     PENDING = "pending"
@@ -389,6 +397,8 @@ class CaseState(ProcedureState):
     escalations: list[Escalation] = Field(default_factory=list)
     clear_major_reason: str | None = None
     """Why a supervisor set a ``clear_major`` date (a major or stock case)."""
+    shared_clock: bool = False
+    """The shared-day targets (SHARED_KINDS) are raised by the shared clock, not by this case's own timers."""
 
     def stage_name(self) -> str:
         return self.stage.value

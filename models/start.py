@@ -16,3 +16,5 @@ class CaseStart(BaseModel):
     created_by: Actor
     resume: CaseState | None = None
     """The state carried over when a long-lived case continues as new (its history starts afresh)."""
+    shared_clock: bool = False
+    """Leave the shared-day targets (models.case.SHARED_KINDS) to the shared clock (a deployment setting)."""

@@ -36,6 +36,16 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument(
         "--no-recount", action="store_true", help="只载入，不通知在办案件重新计算暂定期限（例如 Temporal 尚未部署）"
     )
+    keys = sub.add_parser("keys", help="载荷加密密钥（docs/security.md）")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    rotate = keys_sub.add_parser("rotate", help="生成新密钥并设为当前密钥，保留旧密钥（文件不存在则创建）")
+    rotate.add_argument(
+        "--key-file",
+        type=Path,
+        help="密钥文件（默认 QINGLING_PAYLOAD_KEY_FILE，否则 <数据目录>/keys/payload-keys.json）",
+    )
+    listing = keys_sub.add_parser("list", help="列出密钥编号及当前密钥（不显示密钥本身）")
+    listing.add_argument("--key-file", type=Path, help="密钥文件（默认：当前配置的密钥环）")
     return p
 
 
@@ -68,6 +78,7 @@ async def _user_create(settings: Settings, name: str, role: Role, regions: list[
 async def _calendar_load(settings: Settings, file: Path, recount: bool = True) -> str:
     from datetime import UTC, datetime
 
+    from config.sealing import PayloadKeyError
     from config.temporal import connect
     from db.calendar import store_schedule
     from db.session import make_engine, make_session_factory
@@ -91,6 +102,8 @@ async def _calendar_load(settings: Settings, file: Path, recount: bool = True) -
             return report + "；未通知在办案件重新计算期限（--no-recount）"
         try:
             client = await connect(settings)
+        except PayloadKeyError as exc:
+            return report + f"\n警告：在办案件的暂定期限未重新计算：{exc}"
         except Exception:
             return (
                 report + "\n警告：无法连接 Temporal，在办案件的暂定期限未重新计算；请在 Temporal 可用时再次运行本命令"
@@ -116,7 +129,10 @@ def main(argv: list[str] | None = None) -> None:
 
             asyncio.run(dev(settings))
         elif args.command == "worker":
+            from qingling.keys import require_payload_keys
             from qingling.services import run_worker, stop_event
+
+            require_payload_keys(settings, "worker")
 
             async def _worker() -> None:
                 await run_worker(settings, stop_event())
@@ -126,7 +142,9 @@ def main(argv: list[str] | None = None) -> None:
             import uvicorn
 
             from api.app import create_app
+            from qingling.keys import require_payload_keys
 
+            require_payload_keys(settings, "api")
             uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port)
         elif args.command == "db":
             asyncio.run(_db_upgrade(settings))
@@ -141,6 +159,15 @@ def main(argv: list[str] | None = None) -> None:
             print(asyncio.run(_user_create(settings, args.name, Role(args.role), regions)))
         elif args.command == "calendar":
             print(asyncio.run(_calendar_load(settings, args.file, not args.no_recount)), file=sys.stderr)
+        elif args.command == "keys":
+            from qingling import keys
+
+            if args.keys_command == "rotate":
+                key_id, report = keys.rotate(settings, args.key_file)
+                print(key_id)
+                print(report, file=sys.stderr)
+            else:
+                print(keys.list_keys(settings, args.key_file))
     except SystemExit as exc:
         if isinstance(exc.code, str):
             print(exc.code, file=sys.stderr)

@@ -19,6 +19,7 @@ from db.session import make_engine, make_session_factory
 from db.tables import users
 from db.users import create_user, user_by_token
 from models.case import Role
+from qingling.keys import ensure_dev_keys, require_payload_keys
 from qingling.services import connect_with_retry, run_api, run_worker, stop_event
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ def start_temporal(settings: Settings) -> subprocess.Popen[bytes]:
 async def dev(settings: Settings) -> None:
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     settings.notice_dir.mkdir(parents=True, exist_ok=True)
+    key_file = ensure_dev_keys(settings)
+    require_payload_keys(settings, "dev")
     engine = make_engine(settings.database_url)
     await upgrade(engine)
     tokens = await ensure_demo_users(make_session_factory(engine), settings.var_dir / "dev-tokens.json")
@@ -84,6 +87,9 @@ async def dev(settings: Settings) -> None:
             "\n清零 Qingling 已启动 / running\n"
             f"  API 文档 (OpenAPI): {api_url}/docs   ({api_url}/openapi.json)\n"
             f"  Temporal UI:        http://127.0.0.1:{settings.temporal_ui_port}\n"
+            f"  载荷密钥 keys:      {key_file or '（QINGLING_PAYLOAD_KEYS 或未加密 / env or off）'}\n"
+            f"  UI 解密 codec:      先在 {api_url}/codec/sign-in 以 supervisor 令牌登录，再在 Temporal UI 的\n"
+            f"                      Codec Server 设置中填 {api_url}/codec 并勾选 Include cross-origin credentials\n"
             f"  令牌 tokens:        {settings.var_dir / 'dev-tokens.json'}\n"
             + "".join(f"    {name}: {token}\n" for name, token in tokens.items())
             + "  Ctrl-C 停止 / to stop\n",

@@ -1,4 +1,5 @@
-"""Temporal Schedules the worker keeps in place: the daily digest (每日逾期汇总) each morning, Shanghai time."""
+"""What the worker keeps in place on Temporal: the daily digest's Schedule (每日逾期汇总, each morning, Shanghai
+time) and the one shared clock (workflows/shared_clock.py)."""
 
 from __future__ import annotations
 
@@ -20,10 +21,13 @@ from temporalio.client import (
     ScheduleUpdate,
     ScheduleUpdateInput,
 )
+from temporalio.common import WorkflowIDConflictPolicy
 
 from config.settings import Settings
 from models.digest import DailyDigestInput
+from models.shared_clock import SHARED_CLOCK_ID, SharedClockInput
 from workflows.digest import DailyDigest
+from workflows.shared_clock import SharedClock
 
 DIGEST_SCHEDULE_ID = "qingling-daily-digest"
 DIGEST_TIME_ZONE = "Asia/Shanghai"
@@ -76,3 +80,14 @@ async def ensure_digest_schedule(client: Client, settings: Settings) -> Schedule
     handle = client.get_schedule_handle(DIGEST_SCHEDULE_ID)
     await handle.update(update)
     return handle
+
+
+async def ensure_shared_clock(client: Client, settings: Settings) -> None:
+    """Start the one shared clock (workflows/shared_clock.py) unless it runs already; safe at every start."""
+    await client.start_workflow(
+        SharedClock.run,
+        SharedClockInput(),
+        id=SHARED_CLOCK_ID,
+        task_queue=settings.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )

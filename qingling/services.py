@@ -15,7 +15,8 @@ from temporalio.client import Client
 
 from config.settings import Settings
 from db.session import make_engine, make_session_factory
-from qingling.schedules import DIGEST_SCHEDULE_ID, ensure_digest_schedule
+from models.shared_clock import SHARED_CLOCK_ID
+from qingling.schedules import DIGEST_SCHEDULE_ID, ensure_digest_schedule, ensure_shared_clock
 from qingling.worker import build_worker
 
 log = logging.getLogger(__name__)
@@ -68,8 +69,17 @@ async def run_worker(settings: Settings, stop: asyncio.Event, client: Client | N
 
 
 async def ensure_schedules(client: Client, settings: Settings) -> bool:
-    """Create or update the Temporal Schedules (the daily digest); a failure is logged, never raised: the
-    worker runs on without them. True if they are in place."""
+    """Start the shared clock and create or update the Temporal Schedules (the daily digest); a failure is
+    logged, never raised: the worker runs on without them. True if they are in place."""
+    try:
+        await asyncio.wait_for(ensure_shared_clock(client, settings), SCHEDULE_WAIT.total_seconds())
+    except Exception as exc:
+        log.warning(
+            "无法启动共享期限时钟（%s）：%s；年底、春节前等共同期限的提醒和督办将推迟到它启动时补发，"
+            "请检查 Temporal 后重启 worker",
+            SHARED_CLOCK_ID,
+            exc,
+        )
     try:
         await asyncio.wait_for(ensure_digest_schedule(client, settings), SCHEDULE_WAIT.total_seconds())
     except Exception as exc:

@@ -12,11 +12,13 @@ from activities.calendar import CalendarActivities
 from activities.case_store import CaseStore
 from activities.digest import DigestActivities
 from activities.notices import NoticeActivities
+from activities.shared_clock import SharedClockActivities
 from config.settings import Settings
 from notices.render import NoticeRenderer
 from workflows.case import ArrearsCase
 from workflows.digest import DailyDigest
 from workflows.options import WORKFLOW_RUNNER
+from workflows.shared_clock import SharedClock
 
 
 def ensure_bytecode() -> None:
@@ -42,6 +44,7 @@ def build_worker(
     store = CaseStore(sessions, settings)
     notices = NoticeActivities(sessions, renderer or NoticeRenderer(), settings)
     digest = DigestActivities(sessions)
+    shared = SharedClockActivities(sessions, notices)
     calendar = CalendarActivities(
         sessions,
         service_days=lambda region: settings.bureau_for(region or "").service_days,
@@ -51,7 +54,7 @@ def build_worker(
     return Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[ArrearsCase, DailyDigest],
+        workflows=[ArrearsCase, DailyDigest, SharedClock],
         workflow_runner=WORKFLOW_RUNNER,
         max_cached_workflows=settings.workflow_cache,
         activities=[
@@ -62,5 +65,7 @@ def build_worker(
             calendar.compute_deadline,
             calendar.compute_deadlines,
             digest.make_digests,
+            calendar.shared_moments,
+            shared.raise_shared,
         ],
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from models.case import Deadline, DeadlineKind, DeadlineStatus
+from models.case import DEADLINE_ZH, Deadline, DeadlineKind, DeadlineStatus
 from rules.calendar import WorkingCalendar
 
 ACCEPTANCE_WORKING_DAYS = 5
@@ -98,6 +98,42 @@ def explain(cal: WorkingCalendar, count: WorkingDayCount) -> list[str]:
             lines.append(f"{label} 节假日休息{f'（{name}）' if name else ''}，不计")
         else:
             lines.append(f"{label} 周末休息，不计{guess}")
+    return lines
+
+
+def _zh(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日（周{_WEEKDAYS[day.weekday()]}）"
+
+
+def explain_deadline(cal: WorkingCalendar, d: Deadline) -> list[str]:
+    """A deadline in words, day by day where it counts working days, with the moments it warns and escalates:
+    what an inspector, the party or a court can check by hand."""
+    lines = [
+        f"{DEADLINE_ZH.get(d.kind, d.kind.value)}：{d.basis}" if d.basis else DEADLINE_ZH.get(d.kind, d.kind.value)
+    ]
+    if d.working_days:
+        lines.append(f"自{_zh(d.start)}的次日起计算{d.working_days}个工作日（当日不计）：")
+        count = add_working_days(cal, d.start, d.working_days)
+        lines += explain(cal, count)
+        if count.due != d.due:
+            lines.append(f"按现行日历重新计算应为{_zh(count.due)}，与记载的{_zh(d.due)}不同：将在重新计算后更新")
+    else:
+        lines.append(f"自{_zh(d.start)}起按日历日计算，到期日为{_zh(d.due)}")
+    lines.append(f"期限至{_zh(d.due)}24时届满")
+    if d.provisional:
+        lines.append("其中部分年份的节假日安排尚未载入，暂按周一至周五推算（provisional），载入后自动重新计算")
+    if d.suspended_since is not None:
+        lines.append(f"自{_zh(d.suspended_since)}起因通知补正材料中止计算，收到补正材料后重新起算")
+    if d.warn_on is not None:
+        lines.append(f"临期提醒：{_zh(d.warn_on)}0时提醒承办人")
+    lines.append(f"逾期提级（一级）：届满未办结的，{_zh(d.due)}24时提交科室负责人")
+    if d.escalate_after is not None:
+        lines.append(f"逾期督办（二级）：逾期满{_zh(d.escalate_after)}24时仍未办结的，提交负责人并发出督办通知书")
+    if d.met_at is not None:
+        late = "（逾期后办结）" if d.status == DeadlineStatus.MET_LATE else ""
+        lines.append(f"已于{_zh(d.met_at)}办结{late}")
+    elif d.status == DeadlineStatus.CANCELLED:
+        lines.append("案件已结案或不予受理，该期限不再计算")
     return lines
 
 

@@ -10,11 +10,14 @@ date. Meeting or cancelling a deadline leaves it with no alarms; a suspended clo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from models.case import (
     ESCALATION_LEVEL,
+    SHARED_KINDS,
     CaseState,
     Deadline,
     DeadlineKind,
@@ -51,25 +54,52 @@ def alarms(d: Deadline) -> list[Alarm]:
     """Every alarm an open, running deadline has, raised or not."""
     if not d.open or d.suspended_since is not None:
         return []
-    found = []
-    if d.warn_on is not None:
-        found.append(Alarm(start_of(d.warn_on), EscalationKind.WARNING, d.kind, d.due))
-    found.append(Alarm(end_of(d.due), EscalationKind.OVERDUE, d.kind, d.due))
-    if d.escalate_after is not None:
-        found.append(Alarm(end_of(d.escalate_after), EscalationKind.SUPERVISION, d.kind, d.due))
+    return alarms_of(d.kind, d.due, d.warn_on, d.escalate_after)
+
+
+def alarms_of(kind: DeadlineKind, due: date, warn_on: date | None, escalate_after: date | None) -> list[Alarm]:
+    """The alarms of an open deadline from its dates (the shared clock reads these from the read model)."""
+    found: list[Alarm] = []
+    if warn_on is not None:
+        found.append(Alarm(start_of(warn_on), EscalationKind.WARNING, kind, due))
+    found.append(Alarm(end_of(due), EscalationKind.OVERDUE, kind, due))
+    if escalate_after is not None:
+        found.append(Alarm(end_of(escalate_after), EscalationKind.SUPERVISION, kind, due))
     return found
 
 
-def pending_alarms(case: CaseState) -> list[Alarm]:
-    """The alarms not raised yet, earliest first; a warning is moot once its deadline's level 1 is raised."""
-    raised = {(e.kind, e.deadline_kind, e.due) for e in case.escalations}
+def own_deadlines(case: CaseState) -> list[Deadline]:
+    """The deadlines the case's own timers watch: all but the shared-day ones when the shared clock has them."""
+    if not case.shared_clock:
+        return case.deadlines
+    return [d for d in case.deadlines if d.kind not in SHARED_KINDS]
+
+
+AlarmKey = tuple[EscalationKind, DeadlineKind, date]
+
+
+def _not_raised(candidates: Iterable[Alarm], raised: set[AlarmKey]) -> list[Alarm]:
+    """Earliest first; a warning is moot once its deadline's level 1 is raised."""
     passed = {(k, due) for kind, k, due in raised if kind != EscalationKind.WARNING}
     return sorted(
         a
-        for d in case.deadlines
-        for a in alarms(d)
+        for a in candidates
         if a.key not in raised and not (a.kind == EscalationKind.WARNING and (a.deadline_kind, a.due) in passed)
     )
+
+
+def _come(pending: list[Alarm], now: datetime) -> list[Alarm]:
+    """Those whose moment has come. A warning whose deadline has already passed too is left out: the level-1
+    escalation, in the same list, says more (and makes the warning moot)."""
+    due = [a for a in pending if a.at <= now]
+    overdue_now = {(a.deadline_kind, a.due) for a in due if a.kind != EscalationKind.WARNING}
+    return [a for a in due if not (a.kind == EscalationKind.WARNING and (a.deadline_kind, a.due) in overdue_now)]
+
+
+def pending_alarms(case: CaseState) -> list[Alarm]:
+    """The alarms of the case's own clock not raised yet, earliest first."""
+    raised = {(e.kind, e.deadline_kind, e.due) for e in case.escalations}
+    return _not_raised((a for d in own_deadlines(case) for a in alarms(d)), raised)
 
 
 def next_alarm(case: CaseState) -> Alarm | None:
@@ -78,11 +108,57 @@ def next_alarm(case: CaseState) -> Alarm | None:
 
 
 def due_alarms(case: CaseState, now: datetime) -> list[Alarm]:
-    """The alarms whose moment has come, earliest first. A warning whose deadline has already passed too is
-    left out: the level-1 escalation, in the same list, says more (and makes the warning moot)."""
-    due = [a for a in pending_alarms(case) if a.at <= now]
-    overdue_now = {(a.deadline_kind, a.due) for a in due if a.kind != EscalationKind.WARNING}
-    return [a for a in due if not (a.kind == EscalationKind.WARNING and (a.deadline_kind, a.due) in overdue_now)]
+    """The alarms of the case's own clock whose moment has come, earliest first."""
+    return _come(pending_alarms(case), now)
+
+
+def due_shared(
+    kind: DeadlineKind,
+    due: date,
+    warn_on: date | None,
+    escalate_after: date | None,
+    raised: set[AlarmKey],
+    now: datetime,
+) -> list[Alarm]:
+    """For the shared clock: the alarms of one case's open shared-day deadline whose moment has come, by the
+    same rules as a case's own clock (``raised``: that case's escalations of this deadline)."""
+    return _come(_not_raised(alarms_of(kind, due, warn_on, escalate_after), raised), now)
+
+
+def shared_code(kind: DeadlineKind, due: date, level: int) -> int:
+    """A number of its own for an escalation the shared clock raises (from due date, kind and level): its
+    position among the case's escalations rows, and, negated, its history row's seq — never one a case's own
+    clock uses (those count from 0 and 1)."""
+    return int(due.strftime("%Y%m%d")) * 10 + SHARED_KINDS.index(kind) * 3 + level
+
+
+def shared_notice_occurrence(kind: DeadlineKind, due: date) -> int:
+    """The occurrence number of a 督办通知书 the shared clock issues: unique per case, deadline kind and due
+    date, and far above the occurrences a case's own notices count (1, 2, …)."""
+    return int(due.strftime("%Y%m%d")) * 10 + SHARED_KINDS.index(kind)
+
+
+ALARM_EVENTS: dict[EscalationKind, str] = {
+    EscalationKind.WARNING: "deadline_warning",
+    EscalationKind.OVERDUE: "deadline_overdue",
+    EscalationKind.SUPERVISION: "deadline_supervision",
+}
+"""The history event each raised alarm is recorded as."""
+
+
+def alarm_data(raised: Escalation) -> dict[str, Any]:
+    """What the history row of a raised alarm says (the same whichever clock raised it)."""
+    data: dict[str, Any] = {
+        "deadline_kind": raised.deadline_kind.value,
+        "due": raised.due.isoformat(),
+        "level": raised.level,
+        "addressee_role": raised.addressee_role.value,
+    }
+    if raised.addressee:
+        data["addressee"] = raised.addressee
+    if raised.notice:
+        data["notice"] = raised.notice
+    return data
 
 
 ADDRESSEE_ROLE: dict[EscalationKind, Role] = {
@@ -95,7 +171,11 @@ ADDRESSEE_ROLE: dict[EscalationKind, Role] = {
 def escalation(case: CaseState, alarm: Alarm, at: datetime, notice: str | None = None) -> Escalation:
     """The record of a raised alarm: a warning to the assignee (or, before 立案, whoever registered the
     complaint); escalations to every supervisor or head of the case's region."""
-    addressee = (case.assignee or case.created_by) if alarm.kind == EscalationKind.WARNING else None
+    return escalation_for(case.assignee or case.created_by, alarm, at, notice)
+
+
+def escalation_for(assignee: str, alarm: Alarm, at: datetime, notice: str | None = None) -> Escalation:
+    addressee = assignee if alarm.kind == EscalationKind.WARNING else None
     return Escalation(
         kind=alarm.kind,
         level=ESCALATION_LEVEL[alarm.kind],

@@ -1,8 +1,14 @@
 """Shared fixtures: real databases (SQLite and a throwaway PostgreSQL), the time-skipping Temporal
-server from the installed wheel, and a clean process exit."""
+server from the installed wheel, and a clean process exit.
+
+Payloads are sealed in the tests as in production: the test session uses one fixed, public test key ring
+(TEST_PAYLOAD_KEYS, set in the environment so that every Settings() and every `qingling` subprocess the
+tests start share it; a history recorded by the tests can then be replayed by tests/replay)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import sys
 import uuid
@@ -16,10 +22,17 @@ from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, Telemetr
 from temporalio.testing import WorkflowEnvironment
 
 from config.settings import Settings
-from config.temporal import DATA_CONVERTER, installed_binary
+from config.temporal import data_converter, installed_binary
 from db import devcluster as pg
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory
+
+TEST_KEY_ID = "test-1"
+TEST_PAYLOAD_KEYS = f"{TEST_KEY_ID}:{base64.b64encode(hashlib.sha256(b'qingling public test key 1').digest()).decode()}"
+"""The tests' key ring: public, deterministic, never a production key."""
+os.environ["QINGLING_PAYLOAD_KEYS"] = TEST_PAYLOAD_KEYS
+os.environ.pop("QINGLING_PAYLOAD_KEY_FILE", None)
+os.environ.pop("QINGLING_PAYLOAD_SEALING", None)
 
 _exit_status = 0
 
@@ -105,7 +118,7 @@ async def start_time_skipping() -> WorkflowEnvironment:
         )
     return await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(installed_binary("temporal-test-server")),
-        data_converter=DATA_CONVERTER,
+        data_converter=data_converter(Settings()),
         runtime=_QUIET,
     )
 

@@ -16,11 +16,11 @@ from workflows.procedure import Procedure, action
 
 with workflow.unsafe.imports_passed_through():
     from models.actions import (
+        SYSTEM,
         AcceptBody,
         Action,
         ActionInput,
         ActionResult,
-        Actor,
         CloseBody,
         ExtendInvestigationBody,
         IssueOrderBody,
@@ -48,7 +48,6 @@ with workflow.unsafe.imports_passed_through():
         DeadlineKind,
         DeadlineStatus,
         EscalationKind,
-        Role,
         Stage,
         WorkerState,
     )
@@ -65,14 +64,13 @@ with workflow.unsafe.imports_passed_through():
         replace,
         suspend,
     )
-    from rules.escalation import Alarm, due_alarms, escalation, next_alarm
+    from rules.escalation import ALARM_EVENTS, Alarm, alarm_data, due_alarms, escalation, next_alarm
     from rules.limitation import limitation
     from workflows.options import ACTIVITY_TIMEOUT, RETRY, SERVICE_GRACE
 
 WORKFLOW_NAME = "ArrearsCase"
 REGISTRATION = "registration"
 """The one update that is not an inspector's action: intake's answer."""
-SYSTEM = Actor(user_id="system", name="清零引擎", role=Role.ADMIN)
 
 
 def initial_state(start: CaseStart) -> CaseState:
@@ -99,6 +97,7 @@ def initial_state(start: CaseStart) -> CaseState:
         description=intake.description,
         major=intake.major,
         created_by=start.created_by.user_id,
+        shared_clock=start.shared_clock,
         limitation=limitation(shanghai_date(intake.received_at), [w.owed_to for w in intake.workers]),
     )
 
@@ -107,11 +106,6 @@ INVESTIGATION_EXTENSION = 30
 """Working days an approved extension adds to the investigation (劳动保障监察条例 art. 17)."""
 SET_DUE_KINDS = frozenset({DeadlineKind.PAYMENT_ORDER, DeadlineKind.CLEAR_MAJOR})
 """Deadlines whose date someone sets rather than counts."""
-ALARM_EVENTS: dict[EscalationKind, str] = {
-    EscalationKind.WARNING: "deadline_warning",
-    EscalationKind.OVERDUE: "deadline_overdue",
-    EscalationKind.SUPERVISION: "deadline_supervision",
-}
 
 REDIRECTING_REASONS = frozenset({RejectReason.NOT_IN_REMIT, RejectReason.OTHER_TERRITORY})
 """Reasons answered by a 告知书 (where to go) rather than a 不予受理通知书 (若干规定 art. 18)."""
@@ -210,17 +204,7 @@ class ArrearsCase(Procedure[CaseState]):
             notice = (await self._notice(NoticeKind.SUPERVISION, subject=alarm.deadline_kind.value)).doc_number
         raised = escalation(self._state, alarm, workflow.now(), notice)
         self._state = self._state.model_copy(update={"escalations": [*self._state.escalations, raised]})
-        data: dict[str, Any] = {
-            "deadline_kind": alarm.deadline_kind.value,
-            "due": alarm.due.isoformat(),
-            "level": raised.level,
-            "addressee_role": raised.addressee_role.value,
-        }
-        if raised.addressee:
-            data["addressee"] = raised.addressee
-        if notice:
-            data["notice"] = notice
-        return self._event(ALARM_EVENTS[alarm.kind], SYSTEM, None, data)
+        return self._event(ALARM_EVENTS[alarm.kind], SYSTEM, None, alarm_data(raised))
 
     @workflow.query
     def state(self) -> CaseState:

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticSerializationError
 from temporalio.client import WithStartWorkflowOperation, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
@@ -32,14 +32,16 @@ from api.errors import ERROR_RESPONSES as ERRORS
 from api.views import CaseList, CaseView, HistoryEntry, NoticeView, case_view, list_item
 from config.temporal import case_workflow_id
 from db import cases as store
+from db.calendar import working_calendar
 from db.users import User
 from models.actions import BODY_MODELS, INPUT_MODELS, Action, ActionResult, Actor
-from models.case import TERMINAL_STAGES, CaseIntake, CaseState, DeadlineKind, Role, Stage
+from models.case import TERMINAL_STAGES, CaseIntake, CaseState, Deadline, DeadlineKind, Role, Stage
 from models.clock import to_shanghai
 from models.errors import ACTION_REFUSED, MESSAGES, ErrorCode, Refusal
 from models.notices import NOTICE_TITLES, NoticeKind
 from models.start import CaseStart
 from rules import transitions
+from rules.deadlines import effective_status, explain_deadline
 from workflows.case import REGISTRATION, ArrearsCase
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
@@ -118,7 +120,7 @@ async def create_case(
     if dated:
         raise invalid([{"loc": loc, "type": "value_error", "ctx": {"error": msg}} for loc, msg in dated])
     case_id = new_case_id(user.user_id, idempotency_key)
-    start = CaseStart(case_id=case_id, intake=intake, created_by=actor(user))
+    start = CaseStart(case_id=case_id, intake=intake, created_by=actor(user), shared_clock=b.settings.shared_clock)
     await check_payload_size(b, start, "请减少本次登记的劳动者人数或精简情况说明，分批登记")
     digest = intake_digest(intake)
     start_op = WithStartWorkflowOperation(
@@ -291,6 +293,33 @@ async def list_cases(
 @router.get("/cases/{case_id}", response_model=CaseView, summary="案件详情", responses=ERRORS)
 async def get_case(case_id: str, user: CurrentUser, session: Session) -> CaseView:
     return case_view(await visible_case(session, user, case_id), today(), user.role)
+
+
+class DeadlineExplanation(BaseModel):
+    """One deadline of the case and, day by day, how it was counted (on demand: it reads the calendar)."""
+
+    deadline: Deadline
+    explanation: list[str]
+
+
+@router.get(
+    "/cases/{case_id}/deadlines/{kind}",
+    response_model=DeadlineExplanation,
+    summary="期限计算说明（逐日）",
+    responses=ERRORS,
+)
+async def explain_case_deadline(
+    case_id: str, kind: DeadlineKind, user: CurrentUser, session: Session
+) -> DeadlineExplanation:
+    """The case's deadline of ``kind`` (the running one, else the latest) with its day-by-day count."""
+    case = await visible_case(session, user, case_id)
+    found = [d for d in case.deadlines if d.kind == kind]
+    if not found:
+        raise ApiError(ErrorCode.NOT_FOUND, "本案没有该种类的期限")
+    chosen = next((d for d in reversed(found) if d.open), found[-1])
+    cal = await working_calendar(session)
+    shown = chosen.model_copy(update={"status": effective_status(chosen, today())})
+    return DeadlineExplanation(deadline=shown, explanation=explain_deadline(cal, chosen))
 
 
 _ACTION_BODIES = {a.value: {"$ref": f"#/components/schemas/{m.__name__}"} for a, m in BODY_MODELS.items()}

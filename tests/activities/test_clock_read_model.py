@@ -201,13 +201,17 @@ async def test_escalations_are_appended_once(sessions: async_sessionmaker[AsyncS
 
 
 async def test_an_escalation_already_recorded_is_skipped(sessions: async_sessionmaker[AsyncSession]) -> None:
-    """A row another writer put there meanwhile (or a gap in the positions) never fails the write."""
+    """The same escalation (kind, deadline kind, due) written by another writer meanwhile — the shared clock,
+    under a position of its own — is skipped, never doubled, and never fails the write; a missing one is added."""
     every = [WARNING, OVERDUE, SUPERVISION]
     await write(sessions, state(1, [ACCEPTANCE], every))
     async with sessions.begin() as s:
         await s.execute(case_escalations.delete().where(case_escalations.c.position == 0))
-    await write(sessions, state(2, [ACCEPTANCE], every))  # two recorded: from position 2, which is there
-    assert await escalation_rows(sessions) == as_escalation_rows(every)[1:]
+        await s.execute(case_escalations.update().where(case_escalations.c.position == 1).values(position=99))
+    await write(sessions, state(2, [ACCEPTANCE], every))
+    rows = await escalation_rows(sessions)
+    assert len(rows) == 3
+    assert sorted(r[0] for r in rows) == [0, 2, 99]
 
 
 async def test_the_case_view_shows_escalations_in_shanghai_time() -> None:

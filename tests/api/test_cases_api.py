@@ -237,3 +237,21 @@ async def test_overdue_is_shown_and_filtered(api: Api) -> None:
     assert met["status"] == "met_late" and met["met_at"] is not None  # late: met, but never shown as plain "met"
     listed = (await api.http.get("/api/v1/cases?overdue=true", headers=api.auth("inspector"))).json()
     assert listed["total"] == 0
+
+
+async def test_deadline_explained_day_by_day(api: Api) -> None:
+    case = await create(api)
+    cid = case["case_id"]
+    r = await api.http.get(f"/api/v1/cases/{cid}/deadlines/acceptance", headers=api.auth("inspector"))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["deadline"]["kind"] == "acceptance" and body["deadline"]["status"] == "pending"
+    lines = body["explanation"]
+    assert lines[0].startswith("受理期限：") and any("第5个工作日" in line for line in lines)
+    assert any(line.startswith("临期提醒") for line in lines)
+    missing = await api.http.get(f"/api/v1/cases/{cid}/deadlines/payment_order", headers=api.auth("inspector"))
+    assert missing.status_code == 404 and missing.json()["error"]["message"] == "本案没有该种类的期限"
+    bogus = await api.http.get(f"/api/v1/cases/{cid}/deadlines/tomorrow", headers=api.auth("inspector"))
+    assert bogus.status_code == 422
+    foreign = await api.http.get(f"/api/v1/cases/{cid}/deadlines/acceptance", headers=api.auth("other"))
+    assert foreign.status_code == 404

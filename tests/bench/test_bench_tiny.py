@@ -54,6 +54,15 @@ def test_engine_and_report_at_tiny_size(tmp_path: Path) -> None:
     postgres = result["history"]["postgresql"]
     assert "error" not in postgres, postgres
 
+    herd = tmp_path / "herd.json"
+    run(ROOT / "bench" / "bench_herd.py", "--size", "tiny", "--out", herd, timeout=240)
+    herded = json.loads(herd.read_text(encoding="utf-8"))
+    assert herded["errors"] == {}
+    for design in ("shared", "per_case"):
+        runs = herded["designs"][design]
+        assert [h["n"] for h in runs] == [1, 20], design
+        assert all(h["escalations_recorded"] == h["escalations_expected"] for h in runs), runs
+
     notices = tmp_path / "notices.txt"
     notices.write_text(NOTICES_OUTPUT, encoding="utf-8")
     out_json, out_md = tmp_path / "results.json", tmp_path / "results.md"
@@ -65,6 +74,10 @@ def test_engine_and_report_at_tiny_size(tmp_path: Path) -> None:
         tmp_path / "absent.json",
         "--notices",
         notices,
+        "--herd",
+        herd,
+        "--herd-10k",
+        tmp_path / "absent-herd.json",
         "--out-json",
         out_json,
         "--out-md",
@@ -75,7 +88,7 @@ def test_engine_and_report_at_tiny_size(tmp_path: Path) -> None:
     assert {"cpu_count", "cpu_model", "python", "temporalio", "sqlalchemy", "typst", "date"} <= set(merged["machine"])
     assert merged["figures"]["notices"]["notices_per_s_per_core"] == pytest.approx(1000 / 7, abs=0.1)
     items = [t["item"] for t in merged["targets"]]
-    assert items.count("2") == len(ACTIONS) and {"1", "3", "4", "5"} <= set(items)
+    assert items.count("2") == len(ACTIONS) and {"1", "3", "4", "5", "7"} <= set(items)
     md = out_md.read_text(encoding="utf-8")
     assert "| # | what | measured | baseline | ratio | target | holds |" in md
-    assert "intake" in md and "record_service" in md and "worker RSS" in md
+    assert "intake" in md and "record_service" in md and "worker RSS" in md and "year-end herd" in md

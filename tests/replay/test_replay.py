@@ -1,4 +1,4 @@
-"""Old cases must still run: replay every recorded ArrearsCase history against today's code.
+"""Old cases must still run: replay every recorded history (cases, the shared clock) against today's code.
 
 Histories live in tests/histories/*.json; record new ones with
 `QINGLING_RECORD_HISTORIES=1 make test` (tests/workflows/test_record_histories.py writes them).
@@ -12,15 +12,28 @@ from pathlib import Path
 import pytest
 from temporalio import workflow
 from temporalio.client import WorkflowHistory
+from temporalio.converter import DataConverter
 from temporalio.worker import Replayer
 
-from config.temporal import DATA_CONVERTER
 from models.case import DeadlineKind
 from models.start import CaseStart
 from workflows.case import ArrearsCase
+from workflows.digest import DailyDigest
 from workflows.options import WORKFLOW_RUNNER
+from workflows.shared_clock import SharedClock
 
 HISTORIES = sorted((Path(__file__).parent.parent / "histories").glob("*.json"))
+
+
+def converter() -> DataConverter:
+    """The committed histories hold plain or binary/zlib payloads (recorded before sealing), or payloads sealed
+    with the tests' key ring (tests/conftest.py puts it in the environment): this converter reads all three.
+    Imported here, not at the top: the sandbox re-imports this module (ChangedArrearsCase is defined in it)
+    and must not load the cipher's native extension."""
+    from config.settings import Settings
+    from config.temporal import data_converter
+
+    return data_converter(Settings())
 
 
 def load(path: Path) -> WorkflowHistory:
@@ -33,7 +46,9 @@ def test_there_are_histories_to_replay() -> None:
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_recorded_history_replays(path: Path) -> None:
-    replayer = Replayer(workflows=[ArrearsCase], data_converter=DATA_CONVERTER, workflow_runner=WORKFLOW_RUNNER)
+    replayer = Replayer(
+        workflows=[ArrearsCase, SharedClock, DailyDigest], data_converter=converter(), workflow_runner=WORKFLOW_RUNNER
+    )
     result = await replayer.replay_workflow(load(path), raise_on_replay_failure=True)
     assert result.replay_failure is None
 
@@ -50,7 +65,7 @@ class ChangedArrearsCase(ArrearsCase):
 
 async def test_an_incompatible_change_is_caught() -> None:
     """Proves the replay check can fail: the changed workflow must not replay the old histories."""
-    replayer = Replayer(workflows=[ChangedArrearsCase], data_converter=DATA_CONVERTER, workflow_runner=WORKFLOW_RUNNER)
+    replayer = Replayer(workflows=[ChangedArrearsCase], data_converter=converter(), workflow_runner=WORKFLOW_RUNNER)
     result = await replayer.replay_workflow(load(HISTORIES[0]), raise_on_replay_failure=False)
     assert result.replay_failure is not None
     assert "nondetermin" in repr(result.replay_failure).lower(), repr(result.replay_failure)

@@ -185,3 +185,33 @@ def test_warning_comes_before_due_and_level2_after(start: date, n: int) -> None:
     assert d.escalate_after is not None and d.escalate_after > d.due
     if d.warn_on is not None:
         assert start < d.warn_on < d.due
+
+
+# --- the explanation a person can check by hand -------------------------------------------------------
+
+
+def test_explanation_of_an_acceptance_over_national_day() -> None:
+    from rules.deadlines import explain_deadline
+
+    d = with_alarms(CAL, acceptance_deadline(CAL, date(2026, 9, 29)), 3, 5)
+    lines = explain_deadline(CAL, d)
+    text = "\n".join(lines)
+    assert lines[0].startswith("受理期限：《关于实施〈劳动保障监察条例〉若干规定》第十八条")
+    assert "2026-10-01 周四 节假日休息（国庆节），不计" in text
+    assert "2026-10-10 周六 调休上班，第4个工作日" in text
+    assert "2026-10-12 周一 工作日，第5个工作日" in text
+    assert "期限至2026年10月12日（周一）24时届满" in text
+    assert "临期提醒：2026年10月8日（周四）0时" in text
+    assert "逾期满2026年10月19日（周一）24时" in text
+
+
+def test_explanation_of_a_paused_met_late_and_calendar_day_deadline() -> None:
+    from rules.deadlines import explain_deadline
+
+    paused = acceptance_deadline(CAL, date(2026, 11, 16)).model_copy(update={"suspended_since": date(2026, 11, 17)})
+    assert any("中止计算" in line for line in explain_deadline(CAL, paused))
+    late = mark_met([acceptance_deadline(CAL, date(2026, 11, 16))], DeadlineKind.ACCEPTANCE, date(2026, 11, 30))[0]
+    assert late.status == DeadlineStatus.MET_LATE
+    assert "已于2026年11月30日（周一）办结（逾期后办结）" in explain_deadline(CAL, late)
+    major = Deadline(kind=DeadlineKind.CLEAR_MAJOR, start=date(2026, 11, 23), due=date(2027, 1, 15))
+    assert "自2026年11月23日（周一）起按日历日计算，到期日为2027年1月15日（周五）" in explain_deadline(CAL, major)

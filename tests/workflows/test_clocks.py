@@ -278,3 +278,24 @@ async def test_clearing_meets_the_clear_to_zero_targets_and_closing_cancels_the_
         assert {d.status for d in state.deadlines} <= {DeadlineStatus.MET, DeadlineStatus.CANCELLED}
         assert state.escalations == []
         await handle.terminate()
+
+
+async def test_received_2026_09_29_falls_due_2026_10_12_and_escalates_at_once(
+    time_skipping_env: WorkflowEnvironment, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """A complaint registered late (received weeks ago): its acceptance passed long since, so its clock raises
+    level 1 and level 2 as soon as it starts; the warning is moot. No time moves."""
+    env = time_skipping_env
+    async with running_worker(env.client, settings, sessions):
+        body = intake_body(workers=1, received_at="2026-09-29T09:30:00+08:00")
+        handle = await start_case(env.client, settings, body)
+        await registered(handle)
+        state = await eventually(handle, lambda s: len(raised(s, DeadlineKind.ACCEPTANCE)) == 2)
+        acceptance = state.deadline(DeadlineKind.ACCEPTANCE)
+        assert acceptance is not None and acceptance.due == date(2026, 10, 12)
+        assert acceptance.status == DeadlineStatus.OVERDUE
+        assert raised(state, DeadlineKind.ACCEPTANCE) == [EscalationKind.OVERDUE, EscalationKind.SUPERVISION]
+        assert {e.due for e in state.escalations if e.deadline_kind == "acceptance"} == {date(2026, 10, 12)}
+        # clear_3_months (due 2026-12-29) and the year-end targets are still ahead: nothing raised for them.
+        assert {e.deadline_kind for e in state.escalations} == {DeadlineKind.ACCEPTANCE}
+        await handle.terminate()

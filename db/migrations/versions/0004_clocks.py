@@ -28,6 +28,8 @@ def upgrade() -> None:
         sa.Column("status", sa.String(12), nullable=False),
         sa.Column("provisional", sa.Boolean, nullable=False),
         sa.Column("met_at", sa.Date),
+        sa.Column("warn_on", sa.Date),
+        sa.Column("escalate_after", sa.Date),
     )
     op.create_index("ix_case_deadlines_kind_status_due", "case_deadlines", ["kind", "status", "due"])
     op.create_index("ix_case_deadlines_status_due", "case_deadlines", ["status", "due"])
@@ -45,6 +47,7 @@ def upgrade() -> None:
         sa.Column("addressee", sa.String(40)),
         sa.Column("region_code", sa.String(6), nullable=False),
         sa.Column("notice", sa.String(64)),
+        sa.UniqueConstraint("case_id", "kind", "deadline_kind", "due", name="uq_case_escalations_alarm"),
     )
     op.create_index("ix_case_escalations_addressee_at", "case_escalations", ["addressee", "at"])
     op.create_index("ix_case_escalations_role_region_at", "case_escalations", ["addressee_role", "region_code", "at"])
