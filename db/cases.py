@@ -48,8 +48,10 @@ def to_fen(amount: Decimal) -> int:
 
 
 def next_due(state: CaseState) -> date | None:
-    pending = [d.due for d in state.deadlines if d.status == DeadlineStatus.PENDING]
-    return min(pending) if pending else None
+    """The earliest due date among the running deadlines (open, clock not stopped): a case is overdue exactly
+    when this is before today, so the list's plain ``overdue`` filter is one indexed range."""
+    running = [d.due for d in state.deadlines if d.open and d.suspended_since is None]
+    return min(running) if running else None
 
 
 NAME_SEPARATOR = "x"
@@ -506,8 +508,10 @@ async def list_json(session: AsyncSession, f: CaseFilter) -> RawCasePage:
             conditions.append(allowed)
     if f.stage:
         conditions.append(cases.c.stage == f.stage)
-    if f.overdue_before is not None or f.deadline_kind is not None:
+    if f.deadline_kind is not None:
         conditions.append(_has_open_deadline(f.overdue_before, f.deadline_kind))
+    elif f.overdue_before is not None:  # any kind: the earliest running due date says it (ix_cases_next_due_list)
+        conditions.append(cases.c.next_due < f.overdue_before)
     known_over_cap = few = False
     if f.q:  # the employer's name contains q, or q is its USCC (18 characters, as every stored USCC)
         by_uscc = cases.c.employer_uscc == f.q.upper() if len(f.q) == USCC_LENGTH else false()
