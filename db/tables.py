@@ -193,6 +193,10 @@ case_events = Table(
     Column("stage_before", String(20)),
     Column("stage_after", String(20), nullable=False),
     Column("data", JsonType, nullable=False),
+    # Tamper evidence (issue 10): SHA-256 over this row's content and the case's previous row's hash, written in
+    # the same transaction as the row; NULL on rows written before migration 0005 until they are chained.
+    Column("prev_hash", String(64)),
+    Column("hash", String(64)),
     UniqueConstraint("case_id", "seq", name="uq_case_events_case_seq"),
 )
 
@@ -233,6 +237,19 @@ users = Table(
     Column("regions", JsonType, nullable=False),
     Column("token_sha256", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime(), nullable=False),
+    # The token stops working at expires_at (NULL: made before tokens expired) or once revoked.
+    Column("expires_at", UtcDateTime()),
+    Column("revoked_at", UtcDateTime()),
+)
+
+# Failed sign-ins (a bearer token that matches no live user) per client, for rate limiting: one row per client
+# key (e.g. its address), counting failures since ``window_start``.
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("client", String(200), primary_key=True),
+    Column("window_start", UtcDateTime(), nullable=False),
+    Column("failures", Integer, nullable=False),
 )
 
 calendar_years = Table(
