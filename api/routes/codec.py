@@ -34,7 +34,7 @@ from temporalio.api.common.v1 import Payload
 from temporalio.converter import PayloadCodec
 
 from api.deps import BackendDep, current_user
-from api.errors import ERROR_RESPONSES, ApiError
+from api.errors import BODY_ERROR_RESPONSES, ERROR_RESPONSES, ApiError
 from config.sealing import PayloadKeyError
 from config.settings import Settings
 from db.users import User
@@ -53,6 +53,16 @@ router = APIRouter(prefix=PREFIX, tags=["codec"])
 _bearer = HTTPBearer(auto_error=False, description="令牌：`qingling user create` 打印的 bearer token")
 _ROLE_MESSAGE = "只有 supervisor 和 head 角色可以解密或加密 Temporal 载荷"
 ERRORS: dict[int | str, dict[str, Any]] = {k: v for k, v in ERROR_RESPONSES.items() if k in (401, 403, 422)}
+BODY_ERRORS: dict[int | str, dict[str, Any]] = {**ERRORS, **BODY_ERROR_RESPONSES}
+"""The routes that read a JSON body also answer 400 (not UTF-8 JSON) and 413 (too large)."""
+FORM_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": spec["description"],
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+    }
+    for status, spec in ERRORS.items()
+}
+"""The sign-in form answers HTML, but its refusals are our JSON error body: documented as such."""
 
 
 class CodecPayload(BaseModel):
@@ -133,7 +143,7 @@ def _codec(b: BackendDep, namespace: str | None) -> PayloadCodec:
     "/decode",
     response_model=CodecPayloads,
     summary="解密 Temporal 载荷（Temporal UI 的 codec server）",
-    responses=ERRORS,
+    responses=BODY_ERRORS,
 )
 async def decode(body: CodecPayloads, user: CodecUser, b: BackendDep, x_namespace: Namespace = None) -> CodecPayloads:
     """Opens sealed payloads (any key of the ring) and decompresses; other payloads come back as they are.
@@ -157,7 +167,7 @@ async def decode(body: CodecPayloads, user: CodecUser, b: BackendDep, x_namespac
     "/encode",
     response_model=CodecPayloads,
     summary="加密 Temporal 载荷（Temporal UI 的 codec server）",
-    responses=ERRORS,
+    responses=BODY_ERRORS,
 )
 async def encode(body: CodecPayloads, user: CodecUser, b: BackendDep, x_namespace: Namespace = None) -> CodecPayloads:
     """Compresses and seals payloads with the current key, as a worker would (e.g. a signal sent from the UI)."""
@@ -208,7 +218,7 @@ async def sign_in_page(request: Request) -> HTMLResponse:
     "/session",
     response_class=HTMLResponse,
     summary="以令牌登录 Temporal UI 解密（设置 qingling_codec Cookie）",
-    responses=ERRORS,
+    responses=FORM_ERRORS,
     openapi_extra={
         "requestBody": {
             "required": False,
