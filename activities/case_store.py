@@ -12,9 +12,11 @@ from temporalio import activity
 from config.settings import Settings
 from db.cases import (
     append_event,
-    event_exists,
+    append_events,
+    chain_holds,
     is_unique_violation,
     merge_workers,
+    recorded_hashes,
     recorded_workers,
     save_case,
     sync_service,
@@ -26,9 +28,11 @@ from models.activities import (
     RECORD_EVENT,
     RECORD_EVENTS,
     AssignCaseNumberInput,
+    RecordedHash,
     RecordEventInput,
     RecordEventsInput,
 )
+from models.case import CaseState
 
 log = logging.getLogger(__name__)
 CASE_NUMBER_TYPE = "案"
@@ -40,43 +44,75 @@ class CaseStore:
         self._settings = settings
 
     @activity.defn(name=RECORD_EVENT)
-    async def record_event(self, inp: RecordEventInput) -> None:
-        """Write the projection and one history row in one transaction; a retry writes nothing twice."""
+    async def record_event(self, inp: RecordEventInput) -> RecordedHash:
+        """Write the projection and one history row (chained: db/chain.py) in one transaction; a retry writes
+        nothing twice. Returns the row's hash, which the workflow keeps (``ProcedureState.history_hash``; see
+        ``_answer`` for the one exception); None only for a row written before the chain existed."""
         ev, case = inp.event, inp.case
         try:
             async with self._sessions.begin() as session:
-                if await event_exists(session, case.case_id, ev.seq):
+                found = await recorded_hashes(session, case.case_id, [ev.seq])
+                if ev.seq in found:
                     log.info("event already recorded case=%s seq=%d", case.case_id, ev.seq)
-                    return
+                    return await self._answer(session, case, found[ev.seq])
                 if not case.workers:  # a snapshot: the workers are the recorded ones with the changes applied
                     workers = merge_workers(await recorded_workers(session, case.case_id), inp.worker_changes)
                     case = case.model_copy(update={"workers": workers})
                 await save_case(session, case, ev.at)
                 await sync_service(session, case)
-                await append_event(session, case.case_id, ev)
+                return await self._answer(session, case, await append_event(session, case.case_id, ev))
         except IntegrityError as exc:
             if not is_unique_violation(exc):
                 raise
             log.info("concurrent attempt recorded case=%s seq=%d first", case.case_id, ev.seq)
+            return await self._recorded(case, ev.seq)
 
     @activity.defn(name=RECORD_EVENTS)
-    async def record_events(self, inp: RecordEventsInput) -> None:
-        """The projection once and each history row not yet written, in one transaction (a retry, or an
-        attempt that committed before its worker died, writes nothing twice)."""
+    async def record_events(self, inp: RecordEventsInput) -> RecordedHash:
+        """The projection once and each history row not yet written (chained), in one transaction (a retry, or
+        an attempt that committed before its worker died, writes nothing twice). Returns the hash of the last
+        event's row (as ``record_event``)."""
         case = inp.case
+        if not inp.events:
+            return case.history_hash
+        last = inp.events[-1].seq
         try:
             async with self._sessions.begin() as session:
-                fresh = [ev for ev in inp.events if not await event_exists(session, case.case_id, ev.seq)]
+                found = await recorded_hashes(session, case.case_id, [ev.seq for ev in inp.events])
+                fresh = [ev for ev in inp.events if ev.seq not in found]
                 if not fresh:
-                    return
+                    return await self._answer(session, case, found[last])
                 workers = await recorded_workers(session, case.case_id)
                 await save_case(session, case.model_copy(update={"workers": workers}), inp.events[-1].at)
-                for ev in fresh:
-                    await append_event(session, case.case_id, ev)
+                written = await append_events(session, case.case_id, fresh)
+                return await self._answer(session, case, written if fresh[-1].seq == last else found[last])
         except IntegrityError as exc:
             if not is_unique_violation(exc):
                 raise
             log.info("concurrent attempt recorded case=%s events first", case.case_id)
+            return await self._recorded(case, last)
+
+    async def _answer(self, session: AsyncSession, case: CaseState, written: str | None) -> RecordedHash:
+        """The hash the workflow is to keep: the hash of the row just written, unless the case's chain no longer
+        holds the hash the workflow kept from its previous row (``case.history_hash``, in the snapshot). Then
+        the chain was rewritten (or the database restored from an older backup) since: the row is written all
+        the same (the case goes on), but the workflow keeps its old hash, so ``qingling audit verify
+        --against-temporal`` keeps reporting the case rather than the new row covering the rewrite up."""
+        kept = case.history_hash
+        if written is None or kept is None or kept == written or await chain_holds(session, case.case_id, kept):
+            return written
+        log.error(
+            "history chain of case=%s no longer holds the hash its workflow kept (%s…): rewritten or restored; "
+            "run `qingling audit verify --against-temporal`",
+            case.case_id,
+            kept[:12],
+        )
+        return kept
+
+    async def _recorded(self, case: CaseState, seq: int) -> RecordedHash:
+        """The hash of a row another attempt wrote first."""
+        async with self._sessions() as session:
+            return await self._answer(session, case, (await recorded_hashes(session, case.case_id, [seq])).get(seq))
 
     @activity.defn(name=ASSIGN_CASE_NUMBER)
     async def assign_case_number(self, inp: AssignCaseNumberInput) -> str:

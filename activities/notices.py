@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from config.files import FILE_MODE, private_dir
 from config.settings import Settings
 from db.cases import get_notice, recorded_workers
 from db.sequences import next_value
@@ -60,8 +61,9 @@ def store_pdf(notice_dir: Path, pdf: bytes) -> tuple[str, Path]:
     digest = hashlib.sha256(pdf).hexdigest()
     path = notice_dir / digest[:2] / f"{digest}.pdf"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)  # 0700 (and notice_dir too, if it is made here)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        os.fchmod(fd, FILE_MODE)  # 0600 whatever the umask
         with os.fdopen(fd, "wb") as f:
             f.write(pdf)
             f.flush()

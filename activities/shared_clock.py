@@ -4,8 +4,8 @@ What a case's own clock does for one case (an escalation on the case, a history 
 this does for thousands in a few statements per chunk, by the same rules (rules.escalation.due_shared), with
 the same history event kinds and data. The rows are keyed so a retry, or the case's own clock, never writes
 one twice: escalations by (case, kind, deadline kind, due), history rows by (case, seq) with the seq
-rules.escalation.shared_code gives (negative: outside the case workflow's own count), notices by (case,
-kind, occurrence).
+rules.escalation.shared_code gives (negative: outside the case workflow's own count; chained to the case's
+history like the workflow's own rows, db.chain), notices by (case, kind, occurrence).
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from sqlalchemy.sql.dml import Insert
 from temporalio import activity
 
 from activities.notices import NoticeActivities
-from db.tables import case_deadlines, case_escalations, case_events, cases
+from db.cases import append_rows, lock_cases
+from db.tables import case_deadlines, case_escalations, cases
 from models.actions import SYSTEM
 from models.activities import IssueNoticeInput
 from models.case import SHARED_KINDS, TERMINAL_STAGES, CaseState, DeadlineKind, EscalationKind
@@ -179,8 +180,11 @@ class SharedClockActivities:
                 touched.add(r.case_id)
         if escalation_rows:
             async with self._sessions.begin() as session:
+                # The history rows join each case's hash chain (db.chain): lock the chunk's cases first (before
+                # any insert, in case order), then chain the rows to each case's last row, in bulk.
+                await lock_cases(session, sorted(touched))
                 await session.execute(_insert_new(session, case_escalations), escalation_rows)
-                await session.execute(_insert_new(session, case_events), event_rows)
+                await append_rows(session, event_rows, locked=True)
         return SharedRaised(cases=len(touched), escalations=len(escalation_rows), notices=notices)
 
     async def _supervision_notice(self, case_id: str, kind: DeadlineKind, due: date, inp: RaiseSharedInput) -> str:

@@ -11,7 +11,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from models.errors import HTTP_STATUS, MESSAGES, ErrorCode, Refusal
+from config.logs import redact
+from models.errors import HTTP_STATUS, MESSAGES, WWW_AUTHENTICATE, ErrorCode, Refusal
 
 
 class ErrorDetail(BaseModel):
@@ -39,6 +40,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (404, "案件不存在或不在您的辖区"),
         (409, "案件当前阶段不允许此操作，未作任何改变"),
         (422, "输入有误，逐项说明"),
+        (429, "令牌验证失败次数过多，Retry-After 秒后再试"),
     ]
 }
 BODY_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -50,11 +52,17 @@ BODY_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 class ApiError(Exception):
     def __init__(
-        self, code: ErrorCode, message: str | None = None, details: list[dict[str, Any]] | None = None
+        self,
+        code: ErrorCode,
+        message: str | None = None,
+        details: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         self.code = code
         self.message = message or MESSAGES[code]
         self.details = details or []
+        self.headers = dict(headers or {})
+        """Extra response headers (``WWW-Authenticate``, ``Retry-After``)."""
         super().__init__(self.message)
 
 
@@ -171,11 +179,17 @@ def validation_details(errors: Sequence[Any]) -> list[dict[str, Any]]:
 
 
 def error_body(code: ErrorCode, message: str, details: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"error": {"code": code.value, "message": message, "details": details}}
+    """The error shape. Our messages never quote the input, but a field's name can come from the caller (an
+    unknown key in a body is named as it was sent), so every text in it is passed through the mask of ID
+    and mobile numbers: no error ever echoes a resident ID number or a phone."""
+    shown = [{key: redact(str(value)) for key, value in detail.items()} for detail in details]
+    return {"error": {"code": code.value, "message": redact(message), "details": shown}}
 
 
 def error_response(exc: ApiError) -> JSONResponse:
-    return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=HTTP_STATUS[exc.code])
+    status = HTTP_STATUS[exc.code]
+    headers = {"WWW-Authenticate": WWW_AUTHENTICATE, **exc.headers} if status == 401 else exc.headers
+    return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=status, headers=headers or None)
 
 
 def refusal_error(exc: Refusal) -> ApiError:
@@ -217,7 +231,8 @@ def install(app: FastAPI) -> None:
         code = {401: ErrorCode.UNAUTHENTICATED, 403: ErrorCode.FORBIDDEN, 404: ErrorCode.NOT_FOUND}.get(
             exc.status_code, ErrorCode.INTERNAL
         )
-        return JSONResponse(error_body(code, MESSAGES[code], []), status_code=exc.status_code)
+        headers = {"WWW-Authenticate": WWW_AUTHENTICATE} if exc.status_code == 401 else None
+        return JSONResponse(error_body(code, MESSAGES[code], []), status_code=exc.status_code, headers=headers)
 
     app.add_exception_handler(ApiError, on_api_error)
     app.add_exception_handler(RequestValidationError, on_validation)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from api.masking import mask_record, masked_id, masked_phone
 from db.cases import ListedCase
 from models.activities import CaseEvent
 from models.case import (
@@ -31,10 +33,22 @@ from rules.deadlines import effective_status
 class WorkerView(BaseModel):
     name: str
     id_number: str
+    """In full to the inspectors, supervisors and heads of the case's region; masked (``110105********1234``)
+    to anyone else."""
+    phone: str | None = None
+    """In full to the same people; masked (``139****0000``) to anyone else."""
     claimed_amount: Balance
     confirmed_amount: Balance | None
     paid_amount: Balance
     outstanding: Balance
+
+
+class ComplainantView(BaseModel):
+    """Who complained: ID number and phone as for the workers (full to the people of the case's region)."""
+
+    name: str
+    id_number: str | None
+    phone: str | None
 
 
 class EscalationView(BaseModel):
@@ -104,8 +118,10 @@ class CaseListItem(BaseModel):
 
 
 class CaseView(CaseListItem):
-    """The whole case (the interface's "A case")."""
+    """The whole case (the interface's "A case"): the only answer with full ID numbers and phones, and only
+    to the inspectors, supervisors and heads whose jurisdiction covers the case's region."""
 
+    complainant: ComplainantView
     workers: list[WorkerView]
     order_addressee: str | None
     rejection_reason: str | None
@@ -162,14 +178,22 @@ def list_item(listed: ListedCase, today: date) -> CaseListItem:
     return CaseListItem(**_line(listed.state, today, listed.worker_count, listed.totals()))
 
 
-def case_view(case: CaseState, today: date, role: Role | None = None) -> CaseView:
+def case_view(case: CaseState, today: date, role: Role | None = None, *, personal: bool = False) -> CaseView:
+    """The case page; ``personal``: with full ID numbers and phones (api.masking.sees_personal_data), else
+    masked."""
     totals = (case.owed_total, case.paid_total, case.outstanding)
+    shown_id, shown_phone = (_as_is, _as_is) if personal else (masked_id, masked_phone)
+    complainant = case.complainant
     return CaseView(
         **_line(case, today, len(case.workers), totals),
+        complainant=ComplainantView(
+            name=complainant.name, id_number=shown_id(complainant.id_number), phone=shown_phone(complainant.phone)
+        ),
         workers=[
             WorkerView(
                 name=w.name,
-                id_number=w.id_number,
+                id_number=shown_id(w.id_number) or "",
+                phone=shown_phone(w.phone),
                 claimed_amount=w.claimed_amount,
                 confirmed_amount=w.confirmed_amount,
                 paid_amount=w.paid_amount,
@@ -186,8 +210,17 @@ def case_view(case: CaseState, today: date, role: Role | None = None) -> CaseVie
     )
 
 
-HistoryEntry = CaseEvent
-"""A history row as the API shows it: the same fields the workflow recorded."""
+def _as_is(value: str | None) -> str | None:
+    return value
+
+
+class HistoryEntry(CaseEvent):
+    """A history row as the API shows it: the fields the workflow recorded, with the ID numbers, phones
+    and mobile numbers in ``data`` masked (the stored row, evidence, keeps them)."""
+
+
+def history_entry(row: Mapping[str, Any]) -> HistoryEntry:
+    return HistoryEntry(**{**row, "at": to_shanghai(row["at"]), "data": mask_record(row.get("data") or {})})
 
 
 class NoticeView(BaseModel):

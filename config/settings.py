@@ -66,6 +66,16 @@ class Settings(BaseSettings):
     a configured ring. With ``on`` every client and worker refuses to start without a key."""
     codec_cors_origins: list[str] = Field(default_factory=lambda: ["http://127.0.0.1:8233", "http://localhost:8233"])
     """Browser origins (the Temporal UI) allowed to call the codec endpoint /codec/decode and /codec/encode."""
+    token_lifetime_days: int = Field(default=90, ge=1, le=3650)
+    """A new or renewed token expires this many days later (``qingling user create|renew --days`` overrides);
+    an expired token is refused with 401 (docs/security.md, Accounts)."""
+    sign_in_failures_max: int = Field(default=10, ge=1)
+    """A client may present this many bad tokens (unknown, expired, revoked) per window; beyond, 429."""
+    sign_in_window_seconds: int = Field(default=300, ge=1, le=86_400)
+    """The window of ``sign_in_failures_max``, from the client's first failure in it."""
+    trusted_proxy: bool = False
+    """The API sits behind a reverse proxy that sets ``X-Forwarded-For`` (overwriting what the client sent):
+    the client of a request is that header's first address, not the connection's peer (the proxy)."""
     bureaus: list[Bureau] = Field(default_factory=lambda: list(DEFAULT_BUREAUS))
     """Issuing bureaus; the one whose region_code is the longest prefix of a case's region issues."""
 

@@ -33,6 +33,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.chain import CHAINED, GENESIS, link, running
 from db.tables import case_deadlines, case_escalations, case_events, cases, notices
 from models.activities import CaseEvent
 from models.case import CaseState, DeadlineStatus, Escalation, NoticeRef, WorkerState
@@ -191,8 +192,104 @@ async def event_exists(session: AsyncSession, case_id: str, seq: int) -> bool:
     return found is not None
 
 
-async def append_event(session: AsyncSession, case_id: str, event: CaseEvent) -> None:
-    await session.execute(case_events.insert().values(case_id=case_id, **event.model_dump()))
+async def recorded_hashes(session: AsyncSession, case_id: str, seqs: list[int]) -> dict[int, str | None]:
+    """The hashes of those of the case's history rows (by seq) that are already written (None: a row written
+    before the chain): what a retry of a write returns instead of writing again."""
+    e = case_events
+    rows = await session.execute(select(e.c.seq, e.c.hash).where(e.c.case_id == case_id, e.c.seq.in_(seqs)))
+    return {r.seq: r.hash for r in rows}
+
+
+async def chain_holds(session: AsyncSession, case_id: str, hash_: str) -> bool:
+    """Whether one of the case's history rows carries this hash (one of the case's rows, by its index)."""
+    e = case_events
+    found = await session.scalar(select(e.c.id).where(e.c.case_id == case_id, e.c.hash == hash_).limit(1))
+    return found is not None
+
+
+async def lock_cases(session: AsyncSession, case_ids: list[str]) -> None:
+    """Serialise the writers of these cases' history chains until the transaction ends.
+
+    PostgreSQL: a row lock on each case's ``cases`` row (``SELECT … FOR UPDATE``, in case order so two bulk
+    writers never deadlock), taken before the chain's head is read: the case's workflow (record_event) and the
+    shared clock may append to one case at the same moment, and each must link to the other's row. SQLite:
+    nothing to do, a write transaction (``sessions.begin()``) holds the database's write lock from its
+    ``BEGIN IMMEDIATE``. A case without a ``cases`` row yet (its intake, inserted in this transaction) has no
+    other writer."""
+    if not case_ids or session.get_bind().dialect.name != "postgresql":
+        return
+    ordered = sorted(set(case_ids))
+    await session.execute(
+        select(cases.c.case_id).where(cases.c.case_id.in_(ordered)).order_by(cases.c.case_id).with_for_update()
+    )
+
+
+_CHAINED_COLUMNS = [case_events.c[name] for name in CHAINED]
+
+
+async def chain_heads(session: AsyncSession, case_ids: list[str]) -> dict[str, str]:
+    """The hash each case's next history row links to: its last row's (by insertion order) hash; GENESIS for a
+    case without rows; for a case whose last row predates the chain, the virtual hash of its rows (db.chain).
+    Two statements for any number of cases, a third only for cases with unchained rows. Call under
+    ``lock_cases`` in the transaction that writes."""
+    if not case_ids:
+        return {}
+    e = case_events
+    ids = sorted(set(case_ids))
+    last = select(func.max(e.c.id)).where(e.c.case_id.in_(ids)).group_by(e.c.case_id)
+    heads = {case_id: GENESIS for case_id in ids}
+    legacy: list[str] = []
+    for r in await session.execute(select(e.c.case_id, e.c.hash).where(e.c.id.in_(last))):
+        if r.hash is None:
+            legacy.append(r.case_id)
+        else:
+            heads[r.case_id] = r.hash
+    if legacy:
+        rows = await session.execute(
+            select(*_CHAINED_COLUMNS, e.c.hash).where(e.c.case_id.in_(legacy)).order_by(e.c.case_id, e.c.id)
+        )
+        for row in rows:
+            heads[row.case_id] = running(row._mapping, heads[row.case_id])
+    return heads
+
+
+async def append_rows(session: AsyncSession, rows: list[dict[str, Any]], *, locked: bool = False) -> int:
+    """Append history rows of any number of cases, in the order given, each chained to its case's last row:
+    rows whose (case, seq) is already written (a retry) are left out. A few statements whatever the number of
+    rows (the shared clock writes thousands at once). ``locked``: the caller already holds ``lock_cases`` on
+    them. Returns how many rows were written."""
+    if not rows:
+        return 0
+    e = case_events
+    ids = sorted({r["case_id"] for r in rows})
+    if not locked:
+        await lock_cases(session, ids)
+    seqs = sorted({r["seq"] for r in rows})
+    found = await session.execute(select(e.c.case_id, e.c.seq).where(e.c.case_id.in_(ids), e.c.seq.in_(seqs)))
+    written = {(r.case_id, r.seq) for r in found}
+    fresh = [dict(r) for r in rows if (r["case_id"], r["seq"]) not in written]
+    if not fresh:
+        return 0
+    link(fresh, await chain_heads(session, ids))
+    await session.execute(e.insert(), fresh)
+    return len(fresh)
+
+
+async def append_events(session: AsyncSession, case_id: str, events: list[CaseEvent]) -> str:
+    """Append the case's history rows in order, chained to its last row, in the caller's write transaction
+    (after ``lock_cases``, taken here); returns the hash of the last one. The caller skips rows already
+    written (``recorded_hashes``)."""
+    await lock_cases(session, [case_id])
+    rows = [{"case_id": case_id, **ev.model_dump()} for ev in events]
+    heads = await chain_heads(session, [case_id])
+    link(rows, heads)
+    await session.execute(case_events.insert(), rows)
+    return heads[case_id]
+
+
+async def append_event(session: AsyncSession, case_id: str, event: CaseEvent) -> str:
+    """One history row, chained (``append_events``); returns its hash."""
+    return await append_events(session, case_id, [event])
 
 
 def is_unique_violation(exc: IntegrityError) -> bool:

@@ -21,6 +21,7 @@ with ``sessions.begin()``. PostgreSQL ignores the option: its transactions never
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 from sqlalchemy.ext.asyncio.session import _AsyncSessionContextManager
+
+from config.files import private_file, tighten_file
+
+log = logging.getLogger(__name__)
 
 SQLITE_BEGIN = "qingling_sqlite_begin"
 """Execution option naming the SQLite transaction kind: "IMMEDIATE" (the default) or "DEFERRED"."""
@@ -61,10 +66,28 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
 
 
+_SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
 def _ensure_sqlite_dir(url: str) -> None:
+    """The database file made private before SQLite opens it: its missing directories are created 0700 and
+    the file itself 0600 (created empty, which SQLite takes as an empty database, so that its -wal and -shm
+    files, which SQLite creates with the database file's mode, are 0600 too); an existing database file,
+    or one of its -wal/-shm files, readable by others is made 0600. An existing directory is left as it is
+    (it may be shared); ``qingling dev`` makes its var dir 0700."""
     database = make_url(url).database
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    for suffix in ("", *_SQLITE_COMPANIONS):
+        target = path.with_name(path.name + suffix)
+        try:
+            if suffix:
+                tighten_file(target)
+            else:
+                private_file(target)
+        except OSError as exc:  # e.g. another user's file: say so; SQLite says if it cannot open it
+            log.warning("无法将 %s 的权限设为 0600：%s", target, exc.strerror)
 
 
 class SessionFactory(async_sessionmaker[AsyncSession]):

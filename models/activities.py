@@ -70,6 +70,12 @@ class CaseEvent(BaseModel):
     data: dict[str, Any] = {}
 
 
+RecordedHash = str | None
+"""What ``record_event`` and ``record_events`` answer: the hash of the (last) history row they wrote, or found
+written on a retry (db/chain.py). None: a row written before the chain; and every answer recorded in a workflow
+history before the chain existed (those activities returned nothing), so a workflow must accept None."""
+
+
 class RecordEventInput(BaseModel):
     case: CaseState
     """The case without its workers and payments (a snapshot)."""

@@ -358,6 +358,10 @@ class ProcedureState(BaseModel):
     case_id: str
     region_code: str
     last_seq: int = 0
+    history_hash: str | None = None
+    """The hash of the last history row this workflow wrote (the case's chain, db/chain.py), as its record
+    activity answered: ``qingling audit verify --against-temporal`` finds it in the database's chain, so a chain
+    rewritten consistently in the database is still detected. None until the first row written with a hash."""
     registered: bool = False
     notices: list[NoticeRef] = Field(default_factory=list)
 

@@ -48,6 +48,10 @@ class ErrorCode(StrEnum):
     INVESTIGATION_EXPIRED = "investigation_expired"
     NO_INVESTIGATION_DEADLINE = "no_investigation_deadline"
     CLEAR_DUE_NOT_AFTER_TODAY = "clear_due_not_after_today"
+    TOKEN_INVALID = "token_invalid"
+    TOKEN_EXPIRED = "token_expired"
+    TOKEN_REVOKED = "token_revoked"
+    TOO_MANY_SIGN_IN_FAILURES = "too_many_sign_in_failures"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -96,6 +100,10 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.INVESTIGATION_EXPIRED: "调查期限已届满，不能再批准延长；请尽快办结，逾期情况已提级督办",
     ErrorCode.NO_INVESTIGATION_DEADLINE: "本案没有正在计算的调查期限，无需延长",
     ErrorCode.CLEAR_DUE_NOT_AFTER_TODAY: "清零期限必须晚于今天",
+    ErrorCode.TOKEN_INVALID: "令牌无效",
+    ErrorCode.TOKEN_EXPIRED: "令牌已过期，请联系管理员换发新令牌",
+    ErrorCode.TOKEN_REVOKED: "令牌已注销，不能再使用",
+    ErrorCode.TOO_MANY_SIGN_IN_FAILURES: "令牌验证失败次数过多，请稍后再试",
 }
 
 HTTP_STATUS: dict[ErrorCode, int] = {
@@ -141,7 +149,15 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.INVESTIGATION_EXPIRED: 409,
     ErrorCode.NO_INVESTIGATION_DEADLINE: 409,
     ErrorCode.CLEAR_DUE_NOT_AFTER_TODAY: 422,
+    ErrorCode.TOKEN_INVALID: 401,
+    ErrorCode.TOKEN_EXPIRED: 401,
+    ErrorCode.TOKEN_REVOKED: 401,
+    ErrorCode.TOO_MANY_SIGN_IN_FAILURES: 429,
 }
+
+WWW_AUTHENTICATE = 'Bearer realm="qingling"'
+"""The challenge every 401 answer carries (RFC 6750); a token that was given but refused adds
+``error="invalid_token"``."""
 
 ACTION_REFUSED = "ActionRefused"
 """ApplicationError type a workflow uses when it refuses an action; the API maps it by code."""

@@ -5,14 +5,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import os
 import sys
+import unicodedata
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from config.logs import setup_logging
 from config.settings import Settings, get_settings
 from models.case import Role
+from models.clock import to_shanghai
 from models.identity import validate_region_code
+
+SERVICES = frozenset({"dev", "worker", "api"})
+"""The long-running commands, which log JSON lines."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,10 +33,17 @@ def _parser() -> argparse.ArgumentParser:
     db.add_argument("db_command", choices=["upgrade"])
     user = sub.add_parser("user", help="用户")
     user_sub = user.add_subparsers(dest="user_command", required=True)
-    create = user_sub.add_parser("create", help="创建用户并打印其令牌")
+    create = user_sub.add_parser("create", help="创建用户并打印其令牌（只打印这一次）")
     create.add_argument("--name", required=True)
     create.add_argument("--role", required=True, choices=[r.value for r in Role])
     create.add_argument("--region", action="append", default=[], help="行政区划代码，可多次给出")
+    create.add_argument("--days", type=_days, help="令牌有效天数（默认 QINGLING_TOKEN_LIFETIME_DAYS，90 天）")
+    user_sub.add_parser("list", help="列出用户：角色、辖区、创建时间、有效期、注销时间（不显示令牌）")
+    revoke = user_sub.add_parser("revoke", help="注销用户：其令牌立即失效")
+    revoke.add_argument("name")
+    renew = user_sub.add_parser("renew", help="换发新令牌并打印（旧令牌立即失效；已注销的用户随之恢复）")
+    renew.add_argument("name")
+    renew.add_argument("--days", type=_days, help="令牌有效天数（默认 QINGLING_TOKEN_LIFETIME_DAYS，90 天）")
     cal = sub.add_parser("calendar", help="工作日历")
     cal_sub = cal.add_subparsers(dest="calendar_command", required=True)
     load = cal_sub.add_parser("load", help="载入某年的国务院节假日安排（JSON 文件）")
@@ -46,6 +61,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     listing = keys_sub.add_parser("list", help="列出密钥编号及当前密钥（不显示密钥本身）")
     listing.add_argument("--key-file", type=Path, help="密钥文件（默认：当前配置的密钥环）")
+    audit = sub.add_parser("audit", help="审计（docs/security.md）")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_sub.add_parser(
+        "verify", help="重新计算每个案件历史记录的哈希链，指出每个被篡改案件的第一条问题记录；有问题时以非零状态退出"
+    )
+    verify.add_argument("--case", help="只核验这一个案件（案件 ID，QL-…）")
+    verify.add_argument(
+        "--against-temporal",
+        action="store_true",
+        help="并与 Temporal 中各在办案件工作流记下的最后哈希比对（能发现整体重算过哈希的改写）",
+    )
     return p
 
 
@@ -60,19 +86,156 @@ async def _db_upgrade(settings: Settings) -> None:
         await engine.dispose()
 
 
-async def _user_create(settings: Settings, name: str, role: Role, regions: list[str]) -> str:
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为整数天数：{text}") from None
+    if not 1 <= days <= 3650:
+        raise argparse.ArgumentTypeError("有效天数应在 1 到 3650 之间")
+    return days
+
+
+def _lifetime(settings: Settings, days: int | None) -> timedelta:
+    return timedelta(days=days if days is not None else settings.token_lifetime_days)
+
+
+def _when(moment: datetime | None) -> str:
+    return "-" if moment is None else to_shanghai(moment).strftime("%Y-%m-%d %H:%M")
+
+
+class _Failed(Exception):
+    """A command that could not do what was asked: its message on stderr, exit status 1."""
+
+
+_UNKNOWN_USER = "错误：没有名为 {name} 的用户"
+_STATE_ZH = {"live": "有效", "expired": "已过期", "revoked": "已注销"}
+NO_EXPIRY = "未设置有效期"
+"""How `qingling user list` flags a token made before tokens expired (it still works: renew it)."""
+
+
+async def _user_create(
+    settings: Settings, name: str, role: Role, regions: list[str], days: int | None = None
+) -> tuple[str, str]:
+    """The new token (for stdout) and a note of its expiry (for stderr)."""
     from db.session import make_engine, make_session_factory
     from db.users import create_user, user_by_name
 
     engine = make_engine(settings.database_url)
     try:
+        now = datetime.now(UTC)
+        lifetime = _lifetime(settings, days)
         async with make_session_factory(engine).begin() as session:
             if await user_by_name(session, name) is not None:
                 raise SystemExit(f"错误：用户名 {name} 已存在")
-            _, token = await create_user(session, name, role, regions)
-        return token
+            _, token = await create_user(session, name, role, regions, lifetime=lifetime, now=now)
     finally:
         await engine.dispose()
+    return token, f"已创建用户 {name}，令牌有效期至 {_when(now + lifetime)}（北京时间）；令牌只显示这一次"
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip() for row in rows
+    )
+
+
+async def _user_list(settings: Settings) -> str:
+    """One line per user: never the token nor its hash."""
+    from db.session import make_engine, make_session_factory
+    from db.users import TokenState, list_accounts
+
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_session_factory(engine)() as session:
+            accounts = await list_accounts(session)
+    finally:
+        await engine.dispose()
+    now = datetime.now(UTC)
+    rows = [
+        ["用户名 name", "角色 role", "辖区 regions", "创建 created", "有效期至 expires", "注销 revoked", "状态 state"]
+    ]
+    for a in accounts:
+        state = a.state(now)
+        note = _STATE_ZH[state.value]
+        if a.expires_at is None and state == TokenState.LIVE:
+            note += f"（{NO_EXPIRY}，请 renew）"
+        rows.append(
+            [
+                a.name,
+                a.role.value,
+                ",".join(a.regions) or "-",
+                _when(a.created_at),
+                _when(a.expires_at) if a.expires_at is not None else NO_EXPIRY,
+                _when(a.revoked_at),
+                note,
+            ]
+        )
+    return _table(rows) + f"\n共 {len(accounts)} 个用户；时间为北京时间"
+
+
+async def _user_revoke(settings: Settings, name: str) -> str:
+    from db.session import make_engine, make_session_factory
+    from db.users import revoke_user
+
+    engine = make_engine(settings.database_url)
+    try:
+        now = datetime.now(UTC)
+        async with make_session_factory(engine).begin() as session:
+            revoked = await revoke_user(session, name, now)
+    finally:
+        await engine.dispose()
+    if revoked is None:
+        raise _Failed(_UNKNOWN_USER.format(name=name))
+    account, now_revoked = revoked
+    if not now_revoked:
+        return f"用户 {name} 已于 {_when(account.revoked_at)}（北京时间）注销，未作改变"
+    return f"已注销用户 {name}：其令牌立即失效（如需恢复，以 qingling user renew {name} 换发新令牌）"
+
+
+async def _user_renew(settings: Settings, name: str, days: int | None) -> tuple[str, str]:
+    from db.session import make_engine, make_session_factory
+    from db.users import renew_token
+
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_session_factory(engine).begin() as session:
+            renewed = await renew_token(session, name, lifetime=_lifetime(settings, days))
+    finally:
+        await engine.dispose()
+    if renewed is None:
+        raise _Failed(_UNKNOWN_USER.format(name=name))
+    account, token = renewed
+    return token, (
+        f"已为用户 {name} 换发新令牌，旧令牌立即失效；有效期至 {_when(account.expires_at)}（北京时间）；"
+        "令牌只显示这一次"
+    )
+
+
+def _user(settings: Settings, args: argparse.Namespace) -> None:
+    if args.user_command == "create":
+        try:
+            regions = [validate_region_code(r) for r in args.region]
+        except ValueError as exc:
+            raise SystemExit(f"错误：{exc}") from None
+        if args.role != Role.ADMIN.value and not regions:
+            raise SystemExit("错误：监察员和负责人至少需要一个 --region")
+        token, note = asyncio.run(_user_create(settings, args.name, Role(args.role), regions, args.days))
+        print(token)
+        print(note, file=sys.stderr)
+    elif args.user_command == "list":
+        print(asyncio.run(_user_list(settings)))
+    elif args.user_command == "revoke":
+        print(asyncio.run(_user_revoke(settings, args.name)), file=sys.stderr)
+    else:
+        token, note = asyncio.run(_user_renew(settings, args.name, args.days))
+        print(token)
+        print(note, file=sys.stderr)
 
 
 async def _calendar_load(settings: Settings, file: Path, recount: bool = True) -> str:
@@ -117,10 +280,73 @@ async def _calendar_load(settings: Settings, file: Path, recount: bool = True) -
         await engine.dispose()
 
 
+def temporal_heads(client: Any) -> Callable[[str], Awaitable[Any]]:
+    """The audit's look-up of a case's workflow head (db.audit.HeadLookup): the ``state`` query of the case's
+    workflow (its id is the case id); None when Temporal does not know the workflow."""
+    from temporalio.service import RPCError, RPCStatusCode
+
+    from db.audit import WorkflowHead
+    from models.case import CaseState
+
+    async def head_of(case_id: str) -> WorkflowHead | None:
+        try:
+            state = await client.get_workflow_handle(case_id).query("state", result_type=CaseState)
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                return None
+            raise
+        return WorkflowHead(last_seq=state.last_seq, history_hash=state.history_hash)
+
+    return head_of
+
+
+async def _audit_verify(settings: Settings, case_id: str | None, against_temporal: bool) -> int:
+    """Print each broken case's first broken row and a summary; the exit status: 0 intact, 1 tampered, 2 when
+    the comparison with Temporal could not be completed (nothing found broken)."""
+    from db.audit import case_known, verify_against_workflows, verify_chains
+    from db.session import make_engine, make_session_factory
+
+    engine = make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
+    try:
+        if case_id is not None and not await case_known(sessions, case_id):
+            raise SystemExit(f"错误：找不到案件 {case_id}")
+        chains = await verify_chains(sessions, case_id)
+        for broken in chains.breaks:
+            print(broken.line())
+        print(chains.summary())
+        ok = chains.ok
+        if against_temporal:
+            from config.sealing import PayloadKeyError
+            from config.temporal import connect
+
+            try:
+                client = await connect(settings)
+            except PayloadKeyError as exc:
+                raise SystemExit(f"错误：无法与 Temporal 比对：{exc}") from None
+            except Exception as exc:
+                raise SystemExit(f"错误：无法连接 Temporal（{settings.temporal_address}），未能比对：{exc}") from None
+            workflows = await verify_against_workflows(sessions, temporal_heads(client), case_id)
+            for broken in workflows.breaks:
+                print(broken.line())
+            for missing in workflows.missing:
+                print(f"警告：案件 {missing} 在 Temporal 中找不到工作流，未能比对")
+            for unanswered, error in workflows.unanswered:
+                print(f"警告：案件 {unanswered} 的工作流查询失败，未能比对：{error}")
+            print(workflows.summary())
+            if ok and workflows.ok and not workflows.complete:
+                return 2
+            ok = ok and workflows.ok
+        return 0 if ok else 1
+    finally:
+        await engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # The services log JSON lines (config/logs.py); the short commands run at a terminal log plain lines.
+    # Both mask ID and mobile numbers.
+    setup_logging(json_lines=args.command in SERVICES)
     settings = get_settings()
     code = 0
     try:
@@ -145,18 +371,18 @@ def main(argv: list[str] | None = None) -> None:
             from qingling.keys import require_payload_keys
 
             require_payload_keys(settings, "api")
-            uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port)
+            uvicorn.run(
+                create_app(settings),
+                host=settings.api_host,
+                port=settings.api_port,
+                log_config=None,  # uvicorn's loggers propagate to our JSON handler
+                access_log=False,  # the API's own access line carries the request id, the actor and the case
+            )
         elif args.command == "db":
             asyncio.run(_db_upgrade(settings))
             print("数据库已升级到最新版本", file=sys.stderr)
         elif args.command == "user":
-            try:
-                regions = [validate_region_code(r) for r in args.region]
-            except ValueError as exc:
-                raise SystemExit(f"错误：{exc}") from None
-            if args.role != Role.ADMIN.value and not regions:
-                raise SystemExit("错误：监察员和负责人至少需要一个 --region")
-            print(asyncio.run(_user_create(settings, args.name, Role(args.role), regions)))
+            _user(settings, args)
         elif args.command == "calendar":
             print(asyncio.run(_calendar_load(settings, args.file, not args.no_recount)), file=sys.stderr)
         elif args.command == "keys":
@@ -168,12 +394,17 @@ def main(argv: list[str] | None = None) -> None:
                 print(report, file=sys.stderr)
             else:
                 print(keys.list_keys(settings, args.key_file))
+        elif args.command == "audit":
+            code = asyncio.run(_audit_verify(settings, args.case, args.against_temporal))
     except SystemExit as exc:
         if isinstance(exc.code, str):
             print(exc.code, file=sys.stderr)
             code = 2
         else:
             code = exc.code or 0
+    except _Failed as exc:
+        print(exc, file=sys.stderr)
+        code = 1
     except KeyboardInterrupt:
         code = 130
     sys.stdout.flush()

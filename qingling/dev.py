@@ -6,18 +6,20 @@ import asyncio
 import json
 import logging
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
+from config.files import open_private, private_dir, write_private
 from config.settings import Settings
 from config.temporal import dev_server_argv
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory
 from db.tables import users
-from db.users import create_user, user_by_token
+from db.users import DEFAULT_TOKEN_LIFETIME, create_user, user_by_token
 from models.case import Role
 from qingling.keys import ensure_dev_keys, require_payload_keys
 from qingling.services import connect_with_retry, run_api, run_worker, stop_event
@@ -31,8 +33,11 @@ DEMO_USERS: list[tuple[str, Role, list[str]]] = [
 ]
 
 
-async def ensure_demo_users(sessions: async_sessionmaker[AsyncSession], token_file: Path) -> dict[str, str]:
-    """Reuse the tokens in var/dev-tokens.json while they still work; otherwise issue new ones."""
+async def ensure_demo_users(
+    sessions: async_sessionmaker[AsyncSession], token_file: Path, lifetime: timedelta = DEFAULT_TOKEN_LIFETIME
+) -> dict[str, str]:
+    """Reuse the tokens in var/dev-tokens.json while they still work (not expired, not revoked); otherwise
+    issue new ones, valid for ``lifetime``. The file is written 0600."""
     tokens: dict[str, str] = {}
     if token_file.exists():
         tokens = json.loads(token_file.read_text(encoding="utf-8"))
@@ -45,15 +50,14 @@ async def ensure_demo_users(sessions: async_sessionmaker[AsyncSession], token_fi
                 result[name] = existing
                 continue
             await session.execute(delete(users).where(users.c.name == name))
-            _, result[name] = await create_user(session, name, role, regions)
-    token_file.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
-    token_file.chmod(0o600)
+            _, result[name] = await create_user(session, name, role, regions, lifetime=lifetime)
+    write_private(token_file, json.dumps(result, ensure_ascii=False, indent=2).encode("utf-8"))
     return result
 
 
 def start_temporal(settings: Settings) -> subprocess.Popen[bytes]:
     host, _, port = settings.temporal_address.rpartition(":")
-    log_file = (settings.var_dir / "temporal.log").open("ab")
+    log_file = open_private(settings.var_dir / "temporal.log")
     return subprocess.Popen(
         dev_server_argv(
             port,
@@ -69,13 +73,18 @@ def start_temporal(settings: Settings) -> subprocess.Popen[bytes]:
 
 
 async def dev(settings: Settings) -> None:
-    settings.var_dir.mkdir(parents=True, exist_ok=True)
-    settings.notice_dir.mkdir(parents=True, exist_ok=True)
+    # var/ holds the databases, the notices, the keys and the tokens: 0700, made so if it already exists.
+    private_dir(settings.var_dir, tighten=True)
+    private_dir(settings.notice_dir, tighten=True)
     key_file = ensure_dev_keys(settings)
     require_payload_keys(settings, "dev")
     engine = make_engine(settings.database_url)
     await upgrade(engine)
-    tokens = await ensure_demo_users(make_session_factory(engine), settings.var_dir / "dev-tokens.json")
+    tokens = await ensure_demo_users(
+        make_session_factory(engine),
+        settings.var_dir / "dev-tokens.json",
+        timedelta(days=settings.token_lifetime_days),
+    )
     await engine.dispose()
 
     temporal = start_temporal(settings)

@@ -95,7 +95,15 @@ async def ensure_schedules(client: Client, settings: Settings) -> bool:
 
 
 async def run_api(app: FastAPI, settings: Settings, stop: asyncio.Event) -> None:
-    server = ApiServer(uvicorn.Config(app, host=settings.api_host, port=settings.api_port, log_level="info"))
+    config = uvicorn.Config(
+        app,
+        host=settings.api_host,
+        port=settings.api_port,
+        log_level="info",
+        log_config=None,  # uvicorn's loggers propagate to the JSON handler (config/logs.py)
+        access_log=False,  # the API logs its own access line, with the request id, the actor and the case
+    )
+    server = ApiServer(config)
     task = asyncio.create_task(server.serve())
     await asyncio.wait({task, asyncio.create_task(stop.wait())}, return_when=asyncio.FIRST_COMPLETED)
     server.should_exit = True

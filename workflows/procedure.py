@@ -37,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
         ComputeDeadlineInput,
         ComputeDeadlinesInput,
         IssueNoticeInput,
+        RecordedHash,
         RecordEventInput,
         RecordEventsInput,
     )
@@ -204,22 +205,31 @@ class Procedure(Generic[S]):
 
     async def _record_all(self, events: list[CaseEvent]) -> None:
         """Several rows that change no workers, with one read-model update, as a local activity."""
-        await workflow.execute_local_activity(
+        recorded: RecordedHash = await workflow.execute_local_activity(
             RECORD_EVENTS,
             RecordEventsInput(case=self._snapshot(), events=events),
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=RETRY,
         )
+        self._chained(recorded)
 
     async def _record(self, kind: str, actor: Actor, comment: str | None, data: dict[str, Any]) -> ActionResult:
         event = self._event(kind, actor, comment, data)
-        await workflow.execute_activity(
+        recorded: RecordedHash = await workflow.execute_activity(
             RECORD_EVENT,
             self._record_input(event),
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=RETRY,
         )
+        self._chained(recorded)
         return self._result()
+
+    def _chained(self, recorded: object) -> None:
+        """Keep the hash of the history row just written (db/chain.py) in the state, for ``qingling audit verify
+        --against-temporal``. Histories recorded before the chain answered None: the state keeps what it had
+        (no command, so nothing to patch)."""
+        if isinstance(recorded, str):
+            self._state = self._state.model_copy(update={"history_hash": recorded})
 
     def _result(self) -> ActionResult:
         return ActionResult(case_id=self._state.case_id, seq=self._state.last_seq, stage=self._state.stage_name())

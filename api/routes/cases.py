@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import uuid
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticSerializationError
 from temporalio.client import WithStartWorkflowOperation, WorkflowHandle, WorkflowUpdateFailedError
@@ -29,7 +30,9 @@ from api.errors import (
     refusal_error,
 )
 from api.errors import ERROR_RESPONSES as ERRORS
-from api.views import CaseList, CaseView, HistoryEntry, NoticeView, case_view, list_item
+from api.masking import case_reader, sees_personal_data
+from api.views import CaseList, CaseView, HistoryEntry, NoticeView, case_view, history_entry, list_item
+from config.logs import bind
 from config.temporal import case_workflow_id
 from db import cases as store
 from db.calendar import working_calendar
@@ -44,7 +47,8 @@ from rules import transitions
 from rules.deadlines import effective_status, explain_deadline
 from workflows.case import REGISTRATION, ArrearsCase
 
-router = APIRouter(prefix="/api/v1", tags=["cases"])
+router = APIRouter(prefix="/api/v1", tags=["cases"], dependencies=[Depends(case_reader)])
+"""Every route here is case data: admin is refused, the caller and the case are named in the logs."""
 log = logging.getLogger(__name__)
 REGISTRATION_WAIT = timedelta(seconds=30)
 TEMPORAL_BLOB_LIMIT = 2 * 1024 * 1024
@@ -68,7 +72,18 @@ def _must_cover(user: User, region_code: str | None) -> None:
         raise ApiError(ErrorCode.NOT_FOUND)
 
 
+PLAIN_ID = re.compile(r"[A-Za-z0-9_-]{1,80}")
+"""Every id Qingling hands out (cases ``QL-…``, notices ``<case>-<kind>-<n>``) has this shape; anything else (a NUL,
+a path, a quote) is no id of ours and is answered 404 before any database sees it."""
+
+
+def must_be_plain(value: str) -> None:
+    if not PLAIN_ID.fullmatch(value):
+        raise ApiError(ErrorCode.NOT_FOUND)
+
+
 async def visible_case(session: Session, user: User, case_id: str) -> CaseState:
+    must_be_plain(case_id)
     state = await store.get_state(session, case_id)
     _must_cover(user, state.region_code if state else None)
     assert state is not None
@@ -77,6 +92,7 @@ async def visible_case(session: Session, user: User, case_id: str) -> CaseState:
 
 async def visible_stage(session: Session, user: User, case_id: str) -> Stage:
     """The case's stage, under the same rule, reading two columns instead of decoding the whole state."""
+    must_be_plain(case_id)
     found = await store.get_region_and_stage(session, case_id)
     _must_cover(user, found[0] if found else None)
     assert found is not None
@@ -120,6 +136,7 @@ async def create_case(
     if dated:
         raise invalid([{"loc": loc, "type": "value_error", "ctx": {"error": msg}} for loc, msg in dated])
     case_id = new_case_id(user.user_id, idempotency_key)
+    bind(case_id=case_id)
     start = CaseStart(case_id=case_id, intake=intake, created_by=actor(user), shared_clock=b.settings.shared_clock)
     await check_payload_size(b, start, "请减少本次登记的劳动者人数或精简情况说明，分批登记")
     digest = intake_digest(intake)
@@ -149,6 +166,9 @@ async def create_case(
         await _same_submission(handle, digest)
         response.status_code = 200  # the same submission again: the case it already made
         await _registered(handle)
+        log.info("intake resubmitted with the same Idempotency-Key: the case it made")
+    else:
+        log.info("intake registered: %d workers", len(intake.workers))
     return await recorded_view(b, user, case_id)
 
 
@@ -292,7 +312,12 @@ async def list_cases(
 
 @router.get("/cases/{case_id}", response_model=CaseView, summary="案件详情", responses=ERRORS)
 async def get_case(case_id: str, user: CurrentUser, session: Session) -> CaseView:
-    return case_view(await visible_case(session, user, case_id), today(), user.role)
+    return shown(await visible_case(session, user, case_id), user)
+
+
+def shown(state: CaseState, user: User) -> CaseView:
+    """The case page as ``user`` may see it: full ID numbers and phones only to the people of its region."""
+    return case_view(state, today(), user.role, personal=sees_personal_data(user, state.region_code))
 
 
 class DeadlineExplanation(BaseModel):
@@ -373,6 +398,7 @@ async def act(
             raise ApiError(ErrorCode.STAGE_NOT_ALLOWED, "案件已终结，不能再执行此操作") from None
         log.error("update %s on %s failed: %s", act_on.value, case_id, exc.status)
         raise ApiError(ErrorCode.BACKEND_UNAVAILABLE) from None
+    log.info("action %s applied", act_on.value)
     return await recorded_view(b, user, case_id)
 
 
@@ -383,7 +409,7 @@ async def recorded_view(b: Backend, user: User, case_id: str) -> CaseView:
         state = await store.get_state(session, case_id)
     if state is None:
         raise ApiError(ErrorCode.BACKEND_UNAVAILABLE)
-    return case_view(state, today(), user.role)
+    return shown(state, user)
 
 
 def _refusal(exc: WorkflowUpdateFailedError) -> ApiError:
@@ -400,11 +426,16 @@ def _refusal(exc: WorkflowUpdateFailedError) -> ApiError:
     return ApiError(ErrorCode.INTERNAL)
 
 
-@router.get("/cases/{case_id}/history", response_model=list[HistoryEntry], summary="案件全部历史", responses=ERRORS)
+@router.get(
+    "/cases/{case_id}/history",
+    response_model=list[HistoryEntry],
+    summary="案件全部历史（身份证号码、电话已遮蔽）",
+    responses=ERRORS,
+)
 async def case_history(case_id: str, user: CurrentUser, session: Session) -> list[HistoryEntry]:
     await visible_stage(session, user, case_id)
     rows = await store.history(session, case_id)
-    return [HistoryEntry(**{**r, "at": to_shanghai(r["at"])}) for r in rows]
+    return [history_entry(r) for r in rows]
 
 
 @router.get("/cases/{case_id}/notices", response_model=list[NoticeView], summary="案件文书", responses=ERRORS)

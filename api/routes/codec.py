@@ -52,7 +52,7 @@ MAX_PAYLOADS = 10_000
 router = APIRouter(prefix=PREFIX, tags=["codec"])
 _bearer = HTTPBearer(auto_error=False, description="令牌：`qingling user create` 打印的 bearer token")
 _ROLE_MESSAGE = "只有 supervisor 和 head 角色可以解密或加密 Temporal 载荷"
-ERRORS: dict[int | str, dict[str, Any]] = {k: v for k, v in ERROR_RESPONSES.items() if k in (401, 403, 422)}
+ERRORS: dict[int | str, dict[str, Any]] = {k: v for k, v in ERROR_RESPONSES.items() if k in (401, 403, 422, 429)}
 BODY_ERRORS: dict[int | str, dict[str, Any]] = {**ERRORS, **BODY_ERROR_RESPONSES}
 """The routes that read a JSON body also answer 400 (not UTF-8 JSON) and 413 (too large)."""
 FORM_ERRORS: dict[int | str, dict[str, Any]] = {

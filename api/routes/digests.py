@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from api.deps import CurrentUser, Session
 from api.errors import ERROR_RESPONSES as ERRORS
 from api.errors import ApiError
+from api.masking import case_reader
 from db.reminders import get_digest
 from models.clock import EdgeDate, to_shanghai
 from models.digest import Digest
 from models.errors import ErrorCode
 
-router = APIRouter(prefix="/api/v1", tags=["digests"])
+router = APIRouter(prefix="/api/v1", tags=["digests"], dependencies=[Depends(case_reader)])
 
 NO_DIGEST = "该行政区划尚无每日汇总（每日 7 时生成，仅含有在办案件的地区）"
 NO_DIGEST_ON_DAY = "该行政区划在该日没有每日汇总（每日 7 时生成，仅含当日有在办案件的地区）"

@@ -7,12 +7,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from api.deps import CurrentUser, Session, today
 from api.errors import ERROR_RESPONSES as ERRORS
 from api.errors import ApiError
+from api.masking import case_reader
 from db import reports
 from db.cases import from_fen
 from db.users import region_prefix
@@ -20,7 +21,7 @@ from models.case import DeadlineKind
 from models.errors import ErrorCode
 from models.money import Balance
 
-router = APIRouter(prefix="/api/v1", tags=["reports"])
+router = APIRouter(prefix="/api/v1", tags=["reports"], dependencies=[Depends(case_reader)])
 
 YEARS = (2000, 2100)
 _REGION = re.compile(r"[0-9]{2}(?:[0-9]{2}(?:[0-9]{2})?)?")

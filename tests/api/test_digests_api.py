@@ -88,8 +88,8 @@ async def test_a_region_outside_the_jurisdiction_is_forbidden(
     status, body = await get(api, "other", region_code="140105")
     assert status == 403
     assert body["error"] == {"code": "forbidden", "message": "无权查看该行政区划的每日汇总", "details": []}
-    status, _ = await get(api, "admin", region_code="140105")  # the administrator sees every region
-    assert status == 200
+    status, body = await get(api, "admin", region_code="140105")  # the administrator sees no case data
+    assert status == 403 and body["error"]["code"] == "role_not_allowed"
 
 
 async def test_bad_parameters(api: Api) -> None:

@@ -175,9 +175,10 @@ async def test_a_deadline_replaced_on_the_same_date_reads_as_the_new_one(
     assert [(r["case_id"], r["deadline_status"]) for r in items] == [("QL-SAME", "overdue")]
 
 
-async def test_admin_gets_an_empty_list(api: Api, sessions: async_sessionmaker[AsyncSession]) -> None:
+async def test_admin_is_refused(api: Api, sessions: async_sessionmaker[AsyncSession]) -> None:
     await seed_escalated_case(sessions, "QL-R5")
-    assert await reminders(api, "admin", all="true") == {"items": [], "limit": 50, "next_cursor": None}
+    r = await api.http.get(URL, params={"all": "true"}, headers=api.auth("admin"))  # admin sees no case data
+    assert r.status_code == 403 and r.json()["error"]["code"] == "role_not_allowed"
 
 
 async def test_pages_newest_first_by_keyset(api: Api, sessions: async_sessionmaker[AsyncSession]) -> None:

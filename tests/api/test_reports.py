@@ -212,6 +212,7 @@ async def reports(
             ("city", Role.SUPERVISOR, ["140100"]),
             ("province", Role.HEAD, ["140000"]),
             ("two", Role.SUPERVISOR, ["140106", "140202"]),
+            ("north", Role.HEAD, ["140000", "150000"]),  # two provinces: every case of CASES
             ("admin", Role.ADMIN, []),
         ]:
             _, tokens[name] = await create_user(s, name, role, regions)
@@ -296,7 +297,8 @@ DISTRICT_2026 = {
     "rate_spring_festival": "0.2500",  # 1 / 4
 }
 
-# Everything (admin): the province's figures with case 11 (内蒙古): open, 3 months overdue, 1000 owed.
+# Everything (a head of both provinces, 山西 and 内蒙古): the province's figures with case 11 (内蒙古): open,
+# 3 months overdue, 1000 owed.
 EVERYWHERE_2026 = {
     **PROVINCE_2026,
     "received": 11,
@@ -381,7 +383,9 @@ async def test_every_figure_of_a_province_city_and_district(reports: Reports) ->
         **DISTRICT_2026,
         "region_code": "140105",
     }
-    assert await reports.figures("admin", year=2026) == EVERYWHERE_2026
+    assert await reports.figures("north", year=2026) == EVERYWHERE_2026
+    r = await reports.get("admin", year=2026)  # admin manages users and the calendar: no case data
+    assert r.status_code == 403 and r.json()["error"]["code"] == "role_not_allowed"
 
 
 async def test_the_year_is_the_shanghai_year(reports: Reports) -> None:
