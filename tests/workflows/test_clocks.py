@@ -131,7 +131,7 @@ async def test_the_ladder_warning_level1_level2_with_its_supervision_notice(
         state = await act(handle, Action.ACCEPT, {}, INSPECTOR)
         assert state.deadline(DeadlineKind.ACCEPTANCE).status == DeadlineStatus.MET_LATE  # type: ignore[union-attr]
         await handle.terminate()
-        await save(handle, "v4_escalated")
+        await save(handle, "v5_escalated")
 
 
 async def test_met_the_day_before_raises_no_escalation(

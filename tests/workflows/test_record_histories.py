@@ -4,7 +4,8 @@ Histories of older versions (v1_*) stay committed as they were recorded; these r
 current version's (v2_*: reason codes, 补正, service and the service deadline, serving after the end;
 v3_*: deadlines as local activities; v4_*: live clocks — the clear-to-zero targets from intake and durable
 timers, with tests/workflows/test_clocks.py recording v4_escalated, a case whose warning, level 1 and level 2
-(with its 督办通知书) fired).
+(with its 督办通知书) fired; v5_*: history rows chained, the record activities answering the row's hash, the
+shared clock).
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ async def test_record_full_case_history(
                 await serve(env, handle, notice.notice_id)
         final = await finished(handle)  # every notice served: the case's workflow completes at once
         assert final.stage == "closed"
-        await save(handle, "v4_full_case")
+        await save(handle, "v5_full_case")
 
 
 async def test_record_refused_histories(
@@ -94,4 +95,4 @@ async def test_record_refused_histories(
         await serve(env, handle, state.notices[0].notice_id)
         final = await finished(handle)
         assert final.stage == "rejected"
-        await save(handle, "v4_redirected")
+        await save(handle, "v5_redirected")

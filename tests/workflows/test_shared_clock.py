@@ -145,5 +145,5 @@ async def test_year_end_raised_for_every_open_case_by_one_timer(
         clock = env.client.get_workflow_handle(SHARED_CLOCK_ID)
         for handle in (open_case, cleared_case, clock):
             await handle.terminate()
-        await save(open_case, "v4_shared_case")
-        await save(clock, "v4_shared_clock")
+        await save(open_case, "v5_shared_case")
+        await save(clock, "v5_shared_clock")
