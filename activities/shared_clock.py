@@ -16,13 +16,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.sql.dml import Insert
 from temporalio import activity
 
 from activities.notices import NoticeActivities
-from db.cases import append_rows, lock_cases
+from db.cases import append_rows, insert_new, lock_cases
 from db.tables import case_deadlines, case_escalations, cases
 from models.actions import SYSTEM
 from models.activities import IssueNoticeInput
@@ -44,15 +42,6 @@ log = logging.getLogger(__name__)
 CHUNK = 1000
 """Cases per transaction: big enough to amortise, small enough to keep SQLite's write lock short."""
 _OPEN = ("pending", "overdue")
-
-
-def _insert_new(session: AsyncSession, table: Any) -> Insert:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing()
-    if dialect == "sqlite":
-        return sqlite.insert(table).on_conflict_do_nothing()
-    return table.insert()  # type: ignore[no-any-return]
 
 
 class SharedClockActivities:
@@ -183,7 +172,7 @@ class SharedClockActivities:
                 # The history rows join each case's hash chain (db.chain): lock the chunk's cases first (before
                 # any insert, in case order), then chain the rows to each case's last row, in bulk.
                 await lock_cases(session, sorted(touched))
-                await session.execute(_insert_new(session, case_escalations), escalation_rows)
+                await session.execute(insert_new(session, case_escalations), escalation_rows)
                 await append_rows(session, event_rows, locked=True)
         return SharedRaised(cases=len(touched), escalations=len(escalation_rows), notices=notices)
 

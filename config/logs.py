@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
@@ -29,23 +28,15 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from models.clock import SHANGHAI
-from models.identity import mask_id, mask_phone
+from models.identity import mask_numbers
 
 CASE_WORKFLOW_TYPE = "ArrearsCase"
 """The case workflow's type (workflows.case.WORKFLOW_NAME, which config may not import): its id is the case id."""
 MAX_FIELD = 128
 """A context value longer than this is cut (a case id taken from a URL path is whatever the caller sent)."""
 
-# The same patterns as the notices' free-text scrub (notices/context.py), which config may not import:
-# a resident ID (18 characters, or the old 15 digits) or a mainland mobile number, not inside a longer token.
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-_MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-
-
-def redact(text: str) -> str:
-    """``text`` with every resident ID number and mobile number in it masked."""
-    text = _ID_RE.sub(lambda m: mask_id(m.group().upper()), text)
-    return _MOBILE_RE.sub(lambda m: mask_phone(m.group()), text)
+redact = mask_numbers
+"""``text`` with every resident ID number and mobile number in it masked (the same as the notices' scrub)."""
 
 
 # --- the context of a record ------------------------------------------------------------------------------

@@ -135,7 +135,7 @@ def _escalation_rows(state: CaseState, since: int) -> list[dict[str, Any]]:
     ]
 
 
-def _insert_new(session: AsyncSession, target: Table) -> Insert:
+def insert_new(session: AsyncSession, target: Table) -> Insert:
     """An INSERT that skips rows whose primary key is already there (a retry, or a concurrent writer)."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
@@ -165,7 +165,7 @@ async def save_case(session: AsyncSession, state: CaseState, updated_at: datetim
         await session.execute(case_deadlines.insert(), deadlines)
     escalations = _escalation_rows(state, 0)
     if escalations:
-        await session.execute(_insert_new(session, case_escalations), escalations)
+        await session.execute(insert_new(session, case_escalations), escalations)
 
 
 async def sync_service(session: AsyncSession, state: CaseState) -> None:

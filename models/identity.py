@@ -91,6 +91,19 @@ def mask_phone(phone: str) -> str:
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
+# A resident ID (18 characters, or the old 15 digits) or a mainland mobile number inside free text, not part
+# of a longer token.
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def mask_numbers(text: str) -> str:
+    """``text`` with every resident ID number and mobile number in it masked: free text written by people, which
+    no validator checked, on its way into a notice, a log line or an error message."""
+    text = _ID_IN_TEXT.sub(lambda m: mask_id(m.group().upper()), text)
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
+
+
 USCC = Annotated[str, BeforeValidator(validate_uscc), WithJsonSchema({"type": "string", "minLength": 18})]
 ResidentId = Annotated[str, BeforeValidator(validate_resident_id), WithJsonSchema({"type": "string"})]
 RegionCode = Annotated[str, BeforeValidator(validate_region_code), WithJsonSchema({"type": "string"})]

@@ -10,7 +10,6 @@ so a full resident ID number or phone number must never reach it, not even insid
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,7 +27,7 @@ from models.case import (
     WorkerState,
 )
 from models.clock import shanghai_date
-from models.identity import mask_id, mask_phone
+from models.identity import mask_id, mask_numbers
 from models.money import ZERO
 from models.notices import DOC_TYPE_ABBR, NOTICE_TITLES, Bureau, NoticeContext, NoticeKind, NoticeWorkerLine
 from notices.amounts import amount_in_words, format_yuan, zh_date
@@ -89,15 +88,8 @@ _PROJECT_SUFFIXES = ("项目", "工程")
 _AGENCY_WORDS = ("人力资源", "人社", "劳动保障", "劳动和社会保障", "劳动")
 _REGION_ENDS = ("省", "自治区", "市", "州", "盟", "地区", "区", "县", "旗")
 
-# A resident ID (18 characters, or the old 15 digits) or a mobile number typed into free text.
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-_MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-
-
-def scrub(text: str) -> str:
-    """Mask ID and mobile numbers inside free text written by people, which no validator checked."""
-    text = _ID_RE.sub(lambda m: mask_id(m.group().upper()), text)
-    return _MOBILE_RE.sub(lambda m: mask_phone(m.group()), text)
+scrub = mask_numbers
+"""Mask ID and mobile numbers inside free text written by people, which no validator checked."""
 
 
 # --- the review body and the court ----------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pytest
@@ -28,6 +28,7 @@ from rules.escalation import end_of, start_of
 from tests.builders import intake_body
 from tests.harness import INSPECTOR, act, running_worker
 from tests.workflows.test_case_workflow import registered
+from tests.workflows.test_clocks import skip_to
 from tests.workflows.test_record_histories import save
 from workflows.case import ArrearsCase
 from workflows.shared_clock import SharedClock
@@ -64,12 +65,6 @@ async def until(sessions: async_sessionmaker[AsyncSession], case_id: str, n: int
             return found
         await asyncio.sleep(0.025)
     raise AssertionError(f"only {await rows(sessions, case_id)}")
-
-
-async def skip_to(env: WorkflowEnvironment, moment: Any) -> None:
-    now = await env.get_current_time()
-    if moment > now:
-        await env.sleep(moment - now + timedelta(minutes=1))
 
 
 async def test_year_end_raised_for_every_open_case_by_one_timer(
