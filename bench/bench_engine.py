@@ -881,12 +881,12 @@ async def wait_healthy(http: httpx.AsyncClient, api: Proc, worker: Proc, timeout
 @contextlib.asynccontextmanager
 async def stack_running(work_dir: Path) -> AsyncIterator[tuple[Stack, Client]]:
     from config.settings import Settings
-    from config.temporal import connect
+    from qingling.services import connect_with_retry  # the port opens before the frontend is healthy
 
     stack = Stack(work_dir)
     try:
         stack.start_temporal()
-        client = await connect(Settings(temporal_address=stack.temporal_address))
+        client = await connect_with_retry(Settings(temporal_address=stack.temporal_address))
         yield stack, client
     finally:
         stack.stop_all()

@@ -237,14 +237,14 @@ async def one_herd(stack: Stack, client: Any, n: int, round_no: int) -> dict[str
 
 async def run(size: Size, work_dir: Path, designs: tuple[str, ...] = ("shared", "per_case")) -> dict[str, Any]:
     from config.settings import Settings
-    from config.temporal import connect
+    from qingling.services import connect_with_retry  # the port opens before the frontend is healthy
 
     out: dict[str, Any] = {"kinds": list(KINDS), "designs": {"per_case": [], "shared": []}, "errors": {}}
     stack = Stack(work_dir)
     started = time.perf_counter()
     try:
         stack.start_temporal()
-        client = await connect(Settings(temporal_address=stack.temporal_address))
+        client = await connect_with_retry(Settings(temporal_address=stack.temporal_address))
         await seed_read_model(stack.database_url, [])
         env_cache = str(max(size.herds) + 500)
         env = {**stack.env(QUEUE), "QINGLING_WORKFLOW_CACHE": env_cache}

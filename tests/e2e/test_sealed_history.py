@@ -32,7 +32,7 @@ from api.app import create_app
 from config.codec import ENCODING as ZLIB_ENCODING
 from config.sealing import SEALED_ENCODING
 from config.settings import Settings
-from config.temporal import connect, data_converter, dev_server_argv, installed_binary
+from config.temporal import data_converter, dev_server_argv, installed_binary
 from db.devcluster import free_port
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory
@@ -40,6 +40,7 @@ from db.users import create_user
 from models.actions import Action
 from models.case import Role
 from models.clock import shanghai_date
+from qingling.services import connect_with_retry
 from tests.builders import intake_body, make_id
 from tests.config.test_sealing import SAFE_SEARCH_ATTRIBUTES, payloads_in, sealable_payloads, search_attributes
 from tests.harness import HEAD, act, running_worker, start_case
@@ -215,7 +216,7 @@ async def test_the_dev_server_holds_no_personal_data(dev_server: str, tmp_path: 
     async with sessions.begin() as s:
         _, inspector = await create_user(s, "insp", Role.INSPECTOR, ["140105"])
         _, supervisor = await create_user(s, "sup", Role.SUPERVISOR, ["140105"])
-    client = await connect(settings)
+    client = await connect_with_retry(settings)  # the port opens before the frontend is healthy
     app = create_app(settings, client=client, engine=engine)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=api_port, log_level="warning"))
     serving = asyncio.create_task(server.serve())
