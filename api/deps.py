@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
-from api.errors import ApiError
+from api.errors import RETRY_AFTER, ApiError
 from config.settings import Settings
 from db.users import (
     SignInLimits,
@@ -121,7 +121,7 @@ async def current_user(
     except (SQLAlchemyError, OSError) as exc:
         # Not re-raised: a database error's text quotes the statement's parameters, the token's hash among them.
         log.warning("sign-in: database unavailable (%s)", type(exc).__name__)
-        raise ApiError(ErrorCode.BACKEND_UNAVAILABLE) from None
+        raise ApiError(ErrorCode.DATABASE_UNAVAILABLE, headers={"Retry-After": RETRY_AFTER}) from None
     code, description = _REFUSED[state]
     challenge = f'{WWW_AUTHENTICATE}, error="invalid_token", error_description="{description}"'
     raise ApiError(code, headers={"WWW-Authenticate": challenge})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,9 +10,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from config.logs import redact
+from db.outage import is_outage
 from models.errors import HTTP_STATUS, MESSAGES, WWW_AUTHENTICATE, ErrorCode, Refusal
 
 
@@ -48,6 +51,11 @@ BODY_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorResponse, "description": "提交的内容超过办案引擎单次可接收的上限（payload_too_large），未生效"},
 }
 """The extra errors of a route that reads a JSON body."""
+
+
+log = logging.getLogger(__name__)
+RETRY_AFTER = "5"
+"""Seconds a client is asked to wait (``Retry-After``) when the database is down."""
 
 
 class ApiError(Exception):
@@ -234,7 +242,15 @@ def install(app: FastAPI) -> None:
         headers = {"WWW-Authenticate": WWW_AUTHENTICATE} if exc.status_code == 401 else None
         return JSONResponse(error_body(code, MESSAGES[code], []), status_code=exc.status_code, headers=headers)
 
+    async def on_database(_: Request, exc: Exception) -> JSONResponse:
+        if not is_outage(exc):
+            raise exc  # a bug, not an outage: the request context logs it and answers 500
+        log.warning("database unavailable: %s", type(exc).__name__)  # never its text: it quotes parameters
+        return error_response(ApiError(ErrorCode.DATABASE_UNAVAILABLE, headers={"Retry-After": RETRY_AFTER}))
+
     app.add_exception_handler(ApiError, on_api_error)
+    app.add_exception_handler(SQLAlchemyError, on_database)
+    app.add_exception_handler(ConnectionError, on_database)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(ValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)

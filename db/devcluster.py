@@ -48,8 +48,16 @@ class Cluster:
 
     def start(self) -> None:
         self._run("initdb", "-D", str(self.data_dir), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
+        self.resume()
+
+    def resume(self) -> None:
+        """Starts the server on its existing data directory (after ``start`` or ``halt``)."""
         opts = f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
         self._run("pg_ctl", "-D", str(self.data_dir), "-o", opts, "-w", "-l", str(self.data_dir / "log"), "start")
+
+    def halt(self) -> None:
+        """Stops the server as an outage would (connections cut at once), keeping its data for ``resume``."""
+        self._run("pg_ctl", "-D", str(self.data_dir), "-m", "immediate", "-w", "stop")
 
     def stop(self) -> None:
         try:

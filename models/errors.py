@@ -43,6 +43,7 @@ class ErrorCode(StrEnum):
     PAYLOAD_TOO_LARGE = "payload_too_large"
     BODY_INVALID = "body_invalid"
     BACKEND_UNAVAILABLE = "backend_unavailable"
+    DATABASE_UNAVAILABLE = "database_unavailable"
     INTERNAL = "internal"
     ALREADY_EXTENDED = "already_extended"
     INVESTIGATION_EXPIRED = "investigation_expired"
@@ -95,6 +96,10 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.PAYLOAD_TOO_LARGE: "提交的内容过大，超过办案引擎单次可接收的上限",
     ErrorCode.BODY_INVALID: "请求体无法解析",
     ErrorCode.BACKEND_UNAVAILABLE: "办案引擎暂时不可用，请稍后重试，本次提交未生效",
+    ErrorCode.DATABASE_UNAVAILABLE: (
+        "案件数据库暂时无法连接，请稍后重试；已受理的办案操作不会丢失，恢复后会自动完成，"
+        "请在案件历史中核对后再决定是否重新提交"
+    ),
     ErrorCode.INTERNAL: "系统内部错误，本次提交未生效",
     ErrorCode.ALREADY_EXTENDED: "调查期限已经延长过一次（《劳动保障监察条例》第十七条只允许延长一次）",
     ErrorCode.INVESTIGATION_EXPIRED: "调查期限已届满，不能再批准延长；请尽快办结，逾期情况已提级督办",
@@ -144,6 +149,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.PAYLOAD_TOO_LARGE: 413,
     ErrorCode.BODY_INVALID: 400,
     ErrorCode.BACKEND_UNAVAILABLE: 503,
+    ErrorCode.DATABASE_UNAVAILABLE: 503,
     ErrorCode.INTERNAL: 500,
     ErrorCode.ALREADY_EXTENDED: 409,
     ErrorCode.INVESTIGATION_EXPIRED: 409,

@@ -6,12 +6,13 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 
 import uvicorn
 from fastapi import FastAPI
 from temporalio.client import Client
+from temporalio.worker import Interceptor
 
 from config.settings import Settings
 from db.session import make_engine, make_session_factory
@@ -53,10 +54,12 @@ async def connect_with_retry(settings: Settings, attempts: int = 60) -> Client:
     raise RuntimeError("unreachable")
 
 
-async def run_worker(settings: Settings, stop: asyncio.Event, client: Client | None = None) -> None:
+async def run_worker(
+    settings: Settings, stop: asyncio.Event, client: Client | None = None, interceptors: Sequence[Interceptor] = ()
+) -> None:
     client = client or await connect_with_retry(settings)
     engine = make_engine(settings.database_url)
-    worker = build_worker(client, settings, make_session_factory(engine))
+    worker = build_worker(client, settings, make_session_factory(engine), interceptors=interceptors)
     task = asyncio.create_task(worker.run())
     log.info("worker polling task queue %s", settings.task_queue)
     schedules = asyncio.create_task(ensure_schedules(client, settings))  # beside the worker: it never delays it

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import Interceptor, Worker
 
 from activities.calendar import CalendarActivities
 from activities.case_store import CaseStore
@@ -15,6 +16,7 @@ from activities.notices import NoticeActivities
 from activities.shared_clock import SharedClockActivities
 from config.settings import Settings
 from notices.render import NoticeRenderer
+from qingling.heartbeat import Heartbeats
 from workflows.case import ArrearsCase
 from workflows.digest import DailyDigest
 from workflows.options import WORKFLOW_RUNNER
@@ -39,6 +41,7 @@ def build_worker(
     settings: Settings,
     sessions: async_sessionmaker[AsyncSession],
     renderer: NoticeRenderer | None = None,
+    interceptors: Sequence[Interceptor] = (),
 ) -> Worker:
     ensure_bytecode()
     store = CaseStore(sessions, settings)
@@ -57,6 +60,7 @@ def build_worker(
         workflows=[ArrearsCase, DailyDigest, SharedClock],
         workflow_runner=WORKFLOW_RUNNER,
         max_cached_workflows=settings.workflow_cache,
+        interceptors=[Heartbeats(), *interceptors],
         activities=[
             store.record_event,
             store.record_events,

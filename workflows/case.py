@@ -66,7 +66,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from rules.escalation import ALARM_EVENTS, Alarm, alarm_data, due_alarms, escalation, next_alarm
     from rules.limitation import limitation
-    from workflows.options import ACTIVITY_TIMEOUT, RETRY, SERVICE_GRACE
+    from workflows.options import ACTIVITY_TIMEOUT, HEARTBEAT_TIMEOUT, RETRY, SERVICE_GRACE
 
 WORKFLOW_NAME = "ArrearsCase"
 REGISTRATION = "registration"
@@ -231,6 +231,7 @@ class ArrearsCase(Procedure[CaseState]):
             ),
             result_type=str,
             start_to_close_timeout=ACTIVITY_TIMEOUT,
+            heartbeat_timeout=HEARTBEAT_TIMEOUT,
             retry_policy=RETRY,
         )
         today = shanghai_date(now)

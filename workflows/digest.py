@@ -12,7 +12,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from models.digest import DAILY_DIGEST, MAKE_DIGESTS, DailyDigestInput, DigestSummary, MakeDigestsInput
-    from workflows.options import RETRY
+    from workflows.options import HEARTBEAT_TIMEOUT, RETRY
 
 DIGEST_TIMEOUT = timedelta(minutes=10)
 """One run reads every open case's open deadlines: more than an ordinary activity's 30 seconds on a large
@@ -27,6 +27,7 @@ class DailyDigest:
             MAKE_DIGESTS,
             MakeDigestsInput(at=workflow.now()),
             start_to_close_timeout=DIGEST_TIMEOUT,
+            heartbeat_timeout=HEARTBEAT_TIMEOUT,
             retry_policy=RETRY,
             result_type=DigestSummary,
         )

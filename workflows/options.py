@@ -8,6 +8,10 @@ from temporalio.common import RetryPolicy
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
+HEARTBEAT_TIMEOUT = timedelta(seconds=10)
+"""A worker killed mid-activity is noticed after this long and the activity retried on another; the worker
+heartbeats on every activity's behalf while it runs (qingling/heartbeat.py). Changing it changes no
+command: old histories replay (tests/replay)."""
 RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     backoff_coefficient=2.0,

@@ -44,7 +44,7 @@ with workflow.unsafe.imports_passed_through():
     from models.case import Deadline, DeadlineKind, NoticeRef, ProcedureState
     from models.errors import ACTION_REFUSED, Refusal
     from models.notices import NoticeKind
-    from workflows.options import ACTIVITY_TIMEOUT, RETRY
+    from workflows.options import ACTIVITY_TIMEOUT, HEARTBEAT_TIMEOUT, RETRY
 
 S = TypeVar("S", bound=ProcedureState)
 P = TypeVar("P", bound="Procedure[Any]")
@@ -162,7 +162,12 @@ class Procedure(Generic[S]):
             )
             return local
         deadline: Deadline = await workflow.execute_activity(
-            COMPUTE_DEADLINE, inp, result_type=Deadline, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY
+            COMPUTE_DEADLINE,
+            inp,
+            result_type=Deadline,
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            heartbeat_timeout=HEARTBEAT_TIMEOUT,
+            retry_policy=RETRY,
         )
         return deadline
 
@@ -176,6 +181,7 @@ class Procedure(Generic[S]):
             self._notice_input(kind, occurrence, subject),
             result_type=NoticeRef,
             start_to_close_timeout=ACTIVITY_TIMEOUT,
+            heartbeat_timeout=HEARTBEAT_TIMEOUT,
             retry_policy=RETRY,
         )
         self._state = self._state.model_copy(update={"notices": [*self._state.notices, ref]})
@@ -219,6 +225,7 @@ class Procedure(Generic[S]):
             RECORD_EVENT,
             self._record_input(event),
             start_to_close_timeout=ACTIVITY_TIMEOUT,
+            heartbeat_timeout=HEARTBEAT_TIMEOUT,
             retry_policy=RETRY,
         )
         self._chained(recorded)

@@ -31,7 +31,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows.options import ACTIVITY_TIMEOUT, RETRY
 
 SWEEP_TIMEOUT = timedelta(minutes=30)
-SWEEP_HEARTBEAT = timedelta(minutes=2)
+SWEEP_HEARTBEAT = timedelta(seconds=30)
+"""The worker heartbeats for the sweep while it runs (qingling/heartbeat.py): a dead worker's sweep is
+taken up by another after this long. Longer than an ordinary activity's: a sweep over 10,000 cases runs
+for seconds and does heavier work between its awaits."""
 
 
 @workflow.defn(name=SHARED_CLOCK)

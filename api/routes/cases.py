@@ -13,7 +13,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticSerializationError
-from temporalio.client import WithStartWorkflowOperation, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import (
+    WithStartWorkflowOperation,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
@@ -149,24 +154,33 @@ async def create_case(
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         memo={INTAKE_DIGEST_MEMO: digest},
     )
+    handle = b.client.get_workflow_handle(case_workflow_id(case_id))
     try:
         # Started and registered in one round trip: the answer comes once the case is recorded.
         await b.client.execute_update_with_start_workflow(
             REGISTRATION, start_workflow_operation=start_op, result_type=ActionResult, rpc_timeout=REGISTRATION_WAIT
         )
-    except (WorkflowAlreadyStartedError, RPCError) as exc:
+    except (WorkflowAlreadyStartedError, RPCError, WorkflowUpdateRPCTimeoutOrCancelledError) as exc:
         # update-with-start reports an existing id as ALREADY_EXISTS of the whole multi-operation
-        already = isinstance(exc, WorkflowAlreadyStartedError) or exc.status == RPCStatusCode.ALREADY_EXISTS
-        if not already:
-            log.error("could not start case workflow: %s", getattr(exc, "status", exc))
-            raise ApiError(ErrorCode.BACKEND_UNAVAILABLE) from None
-        if idempotency_key is None:  # a random id collided: refuse rather than show another case
-            raise ApiError(ErrorCode.INTERNAL) from None
-        handle = b.client.get_workflow_handle(case_workflow_id(case_id))
-        await _same_submission(handle, digest)
-        response.status_code = 200  # the same submission again: the case it already made
-        await _registered(handle)
-        log.info("intake resubmitted with the same Idempotency-Key: the case it made")
+        already = isinstance(exc, WorkflowAlreadyStartedError) or (
+            isinstance(exc, RPCError) and exc.status == RPCStatusCode.ALREADY_EXISTS
+        )
+        if already:
+            if idempotency_key is None:  # a random id collided: refuse rather than show another case
+                raise ApiError(ErrorCode.INTERNAL) from None
+            await _same_submission(handle, digest)
+            response.status_code = 200  # the same submission again: the case it already made
+            await _registered(handle, case_id)
+            log.info("intake resubmitted with the same Idempotency-Key: the case it made")
+        else:
+            # The start may have happened although its registration was not confirmed (a worker died, the
+            # wait ran out): never answer "nothing happened" for a case that exists.
+            log.error("case workflow start not confirmed: %s", getattr(exc, "status", type(exc).__name__))
+            if not await _exists(handle):
+                raise ApiError(ErrorCode.BACKEND_UNAVAILABLE) from None
+            await _same_submission(handle, digest)  # ours, not a concurrent submission with the same key
+            await _registered(handle, case_id)
+            log.info("intake registered after a retry of its registration: %d workers", len(intake.workers))
     else:
         log.info("intake registered: %d workers", len(intake.workers))
     return await recorded_view(b, user, case_id)
@@ -199,17 +213,42 @@ async def _same_submission(handle: WorkflowHandle[Any, Any], digest: str) -> Non
         raise ApiError(ErrorCode.IDEMPOTENCY_KEY_REUSED, details=[{"field": "Idempotency-Key", "message": message}])
 
 
-async def _registered(handle: WorkflowHandle[Any, Any]) -> None:
-    """Waits until the case a repeated submission already made is registered."""
+async def _exists(handle: WorkflowHandle[Any, Any]) -> bool:
+    """True if the case's workflow was started (whatever its state); False if it certainly was not."""
+    try:
+        await handle.describe()
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            return False
+        log.error("could not describe case workflow: %s", exc.status)
+        raise ApiError(ErrorCode.BACKEND_UNAVAILABLE, UNCONFIRMED) from None
+    return True
+
+
+UNCONFIRMED = (
+    "办案引擎暂时无法确认这次登记是否已记录；请稍后带同一 Idempotency-Key 重新提交（不会重复立案），"
+    "或在案件列表中查看后再决定是否重新登记"
+)
+
+
+async def _registered(handle: WorkflowHandle[Any, Any], case_id: str) -> None:
+    """Waits until a case that exists is registered (its intake recorded in the read model)."""
     try:
         await handle.execute_update(REGISTRATION, result_type=ActionResult, rpc_timeout=REGISTRATION_WAIT)
     except WorkflowUpdateFailedError:
         raise ApiError(ErrorCode.INTERNAL) from None
+    except WorkflowUpdateRPCTimeoutOrCancelledError:
+        log.error("registration of an existing case not confirmed in time")
+        raise ApiError(
+            ErrorCode.BACKEND_UNAVAILABLE, f"案件 {case_id} 已登记，正在记录中，请稍后在案件列表中查看，不要重复登记"
+        ) from None
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:  # finished long ago (refused and served): the read model has it
             raise ApiError(ErrorCode.STAGE_NOT_ALLOWED, "该登记已办结，请在案件列表中查看") from None
         log.error("could not reach case workflow: %s", exc.status)
-        raise ApiError(ErrorCode.BACKEND_UNAVAILABLE) from None
+        raise ApiError(
+            ErrorCode.BACKEND_UNAVAILABLE, f"案件 {case_id} 已登记，正在记录中，请稍后在案件列表中查看，不要重复登记"
+        ) from None
 
 
 def _megabytes(size: int) -> str:

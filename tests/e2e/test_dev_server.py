@@ -6,15 +6,9 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -23,40 +17,9 @@ from config.temporal import dev_server_argv
 from db.devcluster import free_port
 from models.clock import SHANGHAI
 from tests.builders import intake_body, make_id
+from tests.e2e.stack import QINGLING, Stack, headers, post_action, wait_for_notice, wait_healthy, wait_port
 
 pytestmark = pytest.mark.e2e
-QINGLING = str(Path(sys.executable).parent / "qingling")
-
-
-@dataclass
-class Stack:
-    env: dict[str, str]
-    api: str
-    tmp: Path
-    procs: dict[str, subprocess.Popen[bytes]]
-
-    def start_worker(self, name: str) -> subprocess.Popen[bytes]:
-        log = (self.tmp / f"{name}.log").open("ab")
-        proc = subprocess.Popen([QINGLING, "worker"], env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        self.procs[name] = proc
-        return proc
-
-    def cli(self, *args: str) -> str:
-        done = subprocess.run([QINGLING, *args], env=self.env, capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, done.stderr
-        return done.stdout.strip()
-
-
-def wait_port(port: int, timeout: float = 60) -> None:
-    import socket
-
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"port {port} never opened")
 
 
 @pytest.fixture(scope="module")
@@ -102,38 +65,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
-
-
-async def wait_for_notice(db: Path, kind: str, timeout: float = 60) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            if conn.execute("SELECT count(*) FROM notices WHERE kind = ?", (kind,)).fetchone()[0]:
-                return
-        await asyncio.sleep(0.005)
-    raise TimeoutError(f"no {kind} notice")
-
-
-async def wait_healthy(http: httpx.AsyncClient, timeout: float = 60) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        r = await http.get("/api/v1/health")
-        if r.status_code == 200:
-            return
-        await asyncio.sleep(0.3)
-    raise TimeoutError(f"never healthy: {r.text}")
-
-
-def headers(stack: Stack, who: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {stack.env['TOKEN_' + who.upper()]}"}
-
-
-async def post_action(
-    http: httpx.AsyncClient, stack: Stack, cid: str, name: str, body: dict[str, Any], who: str = "inspector"
-) -> dict[str, Any]:
-    r = await http.post(f"/api/v1/cases/{cid}/actions/{name}", json=body, headers=headers(stack, who))
-    assert r.status_code == 200, r.text
-    return dict(r.json())
 
 
 async def test_case_survives_a_killed_worker(stack: Stack) -> None:

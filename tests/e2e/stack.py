@@ -1,0 +1,88 @@
+"""The processes of an end-to-end stack (the real dev server, `qingling api`, workers) and the HTTP helpers
+the end-to-end tests share."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+
+
+class HasTokens(Protocol):
+    """A stack whose environment holds the users' tokens (``TOKEN_INSPECTOR``, …)."""
+
+    @property
+    def env(self) -> dict[str, str]: ...
+
+
+QINGLING = str(Path(sys.executable).parent / "qingling")
+
+
+@dataclass
+class Stack:
+    env: dict[str, str]
+    api: str
+    tmp: Path
+    procs: dict[str, subprocess.Popen[bytes]]
+
+    def start_worker(self, name: str) -> subprocess.Popen[bytes]:
+        log = (self.tmp / f"{name}.log").open("ab")
+        proc = subprocess.Popen([QINGLING, "worker"], env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.procs[name] = proc
+        return proc
+
+    def cli(self, *args: str) -> str:
+        done = subprocess.run([QINGLING, *args], env=self.env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+
+def wait_port(port: int, timeout: float = 60) -> None:
+    import socket
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"port {port} never opened")
+
+
+async def wait_for_notice(db: Path, kind: str, timeout: float = 60) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            if conn.execute("SELECT count(*) FROM notices WHERE kind = ?", (kind,)).fetchone()[0]:
+                return
+        await asyncio.sleep(0.005)
+    raise TimeoutError(f"no {kind} notice")
+
+
+async def wait_healthy(http: httpx.AsyncClient, timeout: float = 60) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        r = await http.get("/api/v1/health")
+        if r.status_code == 200:
+            return
+        await asyncio.sleep(0.3)
+    raise TimeoutError(f"never healthy: {r.text}")
+
+
+def headers(stack: HasTokens, who: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {stack.env['TOKEN_' + who.upper()]}"}
+
+
+async def post_action(
+    http: httpx.AsyncClient, stack: HasTokens, cid: str, name: str, body: dict[str, Any], who: str = "inspector"
+) -> dict[str, Any]:
+    r = await http.post(f"/api/v1/cases/{cid}/actions/{name}", json=body, headers=headers(stack, who))
+    assert r.status_code == 200, r.text
+    return dict(r.json())
