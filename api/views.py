@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -41,6 +41,8 @@ class WorkerView(BaseModel):
     confirmed_amount: Balance | None
     paid_amount: Balance
     outstanding: Balance
+    aid_amount: Balance = Decimal("0.00")
+    """Emergency aid this worker received (应急周转金): not wages, so not in ``paid_amount``."""
 
 
 class ComplainantView(BaseModel):
@@ -128,6 +130,11 @@ class CaseView(CaseListItem):
     not_time_barred_because: str | None
     supplement_missing: str | None
     notices: list[NoticeRef]
+    paid_by_source: dict[str, Balance]
+    """What each payer paid: ``employer``, ``general_contractor`` (总包先行清偿), ``construction_unit``,
+    ``wage_deposit`` (工资保证金 drawdown); the ledger (``GET /cases/{id}/ledger``) has every line."""
+    aid_total: Balance
+    """Emergency aid paid to the workers; it does not reduce ``outstanding``."""
     allowed_actions: list[str]
     """What the caller may do next in this stage (the rules table; the body is checked when sent)."""
 
@@ -184,6 +191,9 @@ def case_view(case: CaseState, today: date, role: Role | None = None, *, persona
     totals = (case.owed_total, case.paid_total, case.outstanding)
     shown_id, shown_phone = (_as_is, _as_is) if personal else (masked_id, masked_phone)
     complainant = case.complainant
+    aid: dict[str, Decimal] = {}
+    for a in case.aid:
+        aid[a.id_number] = aid.get(a.id_number, Decimal("0.00")) + a.amount
     return CaseView(
         **_line(case, today, len(case.workers), totals),
         complainant=ComplainantView(
@@ -198,6 +208,7 @@ def case_view(case: CaseState, today: date, role: Role | None = None, *, persona
                 confirmed_amount=w.confirmed_amount,
                 paid_amount=w.paid_amount,
                 outstanding=w.outstanding,
+                aid_amount=aid.get(w.id_number, Decimal("0.00")),
             )
             for w in case.workers
         ],
@@ -206,6 +217,8 @@ def case_view(case: CaseState, today: date, role: Role | None = None, *, persona
         not_time_barred_because=case.not_time_barred_because,
         supplement_missing=case.supplement_missing,
         notices=case.notices,
+        paid_by_source=case.paid_by_source,
+        aid_total=case.aid_total,
         allowed_actions=[a.value for a in transitions.allowed_actions(case.stage, role)] if role else [],
     )
 
@@ -235,3 +248,66 @@ class NoticeView(BaseModel):
     served_at: datetime | None
     service_method: str | None
     receipt_id: str | None
+
+
+class LedgerLine(BaseModel):
+    """One movement of money for a worker of the case, in time order."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    at: datetime
+    """When it was paid (Asia/Shanghai)."""
+    kind: str
+    """``payment`` (wages paid, reducing the debt) or ``aid`` (emergency aid, not reducing it)."""
+    source: str | None
+    """Who paid wages: employer, general_contractor, construction_unit, wage_deposit; null for aid."""
+    worker_name: str
+    id_number: str
+    """As on the case page: in full only to the people of the case's region."""
+    amount: Balance
+
+
+class Ledger(BaseModel):
+    """The case's 台账 of money: every payment with its payer and every aid, and their totals."""
+
+    lines: list[LedgerLine]
+    owed_total: Balance
+    paid_total: Balance
+    paid_by_source: dict[str, Balance]
+    aid_total: Balance
+    outstanding: Balance
+
+
+def ledger(case: CaseState, rows: Sequence[Mapping[str, Any]], *, personal: bool = False) -> Ledger:
+    """The ledger from the history rows that moved money (``record_payment``, ``record_aid``): the evidence
+    itself, so the ledger can never disagree with the history."""
+    shown_id = _as_is if personal else masked_id
+    names = {w.id_number: w.name for w in case.workers}
+    lines: list[LedgerLine] = []
+    for row in rows:
+        data = row.get("data") or {}
+        if row["kind"] == "record_payment":
+            entries = [(p, "payment", p.get("source", "employer")) for p in data.get("payments", [])]
+        elif row["kind"] == "record_aid":
+            entries = [(data, "aid", None)]
+        else:
+            continue
+        for entry, kind, source in entries:
+            lines.append(
+                LedgerLine(
+                    at=to_shanghai(datetime.fromisoformat(entry["paid_at"])),
+                    kind=kind,
+                    source=source,
+                    worker_name=names.get(entry["id_number"], ""),
+                    id_number=shown_id(entry["id_number"]) or "",
+                    amount=Decimal(entry["amount"]),
+                )
+            )
+    return Ledger(
+        lines=sorted(lines, key=lambda line: line.at),
+        owed_total=case.owed_total,
+        paid_total=case.paid_total,
+        paid_by_source=case.paid_by_source,
+        aid_total=case.aid_total,
+        outstanding=case.outstanding,
+    )

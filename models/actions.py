@@ -27,6 +27,7 @@ class Action(StrEnum):
     CLOSE = "close"
     EXTEND_INVESTIGATION = "extend_investigation"
     SET_CLEAR_DEADLINE = "set_clear_deadline"
+    RECORD_AID = "record_aid"
 
 
 ACTION_ZH: dict[Action, str] = {
@@ -41,6 +42,7 @@ ACTION_ZH: dict[Action, str] = {
     Action.CLOSE: "结案",
     Action.EXTEND_INVESTIGATION: "批准延长调查期限",
     Action.SET_CLEAR_DEADLINE: "设定重大案件清零期限",
+    Action.RECORD_AID: "登记应急救助",
 }
 
 
@@ -161,6 +163,15 @@ class RecordPaymentBody(Body):
     payments: list[PaymentLine] = Field(min_length=1, max_length=5000)
 
 
+class RecordAidBody(Body):
+    """Emergency aid (应急周转金、困难救助) paid to a worker in hardship: recorded on the case and in its ledger,
+    and the employer's debt stays whole (aid is no payment of wages)."""
+
+    id_number: ResidentId
+    amount: Amount
+    paid_at: EdgeDatetime
+
+
 class CloseReason(StrEnum):
     """Why a case closes (劳动保障监察条例 art. 18)."""
 
@@ -200,6 +211,7 @@ BODY_MODELS: dict[Action, type[Body]] = {
     Action.CLOSE: CloseBody,
     Action.EXTEND_INVESTIGATION: ExtendInvestigationBody,
     Action.SET_CLEAR_DEADLINE: SetClearDeadlineBody,
+    Action.RECORD_AID: RecordAidBody,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -325,6 +326,25 @@ class Payment(BaseModel):
         return (self.id_number, self.amount, self.paid_at, self.source)
 
 
+def totals_by_source(payments: Iterable[Payment], into: dict[str, Decimal] | None = None) -> dict[str, Decimal]:
+    """Payments summed per payer, added to ``into`` (a copy) if given."""
+    totals = dict(into or {})
+    for p in payments:
+        totals[p.source] = totals.get(p.source, ZERO) + p.amount
+    return totals
+
+
+class Aid(BaseModel):
+    """Emergency aid to a worker (应急周转金): money the worker received, none of it wages the employer paid."""
+
+    id_number: str
+    amount: Amount
+    paid_at: AwareDatetime
+
+    def key(self) -> tuple[str, Decimal, datetime]:
+        return (self.id_number, self.amount, self.paid_at)
+
+
 class NoticeRef(BaseModel):
     notice_id: str
     kind: str
@@ -386,6 +406,19 @@ class CaseState(ProcedureState):
     assignee: str | None = None
     deadlines: list[Deadline] = Field(default_factory=list)
     payments: list[Payment] = Field(default_factory=list)
+    paid_by_source: dict[str, Balance] = Field(default_factory=dict)
+    """What each payer paid in total (employer, general_contractor, construction_unit, wage_deposit): kept
+    beside ``payments`` because activities and the read model receive the state without them."""
+    aid: list[Aid] = Field(default_factory=list)
+    """Emergency aid paid to workers: shown with the payments, never counted as paid (domain: 清零)."""
+
+    @model_validator(mode="after")
+    def _totals_from_payments(self) -> CaseState:
+        """A state saved before the totals were kept (a case continued as new) gets them from its payments."""
+        if self.payments and not self.paid_by_source:
+            self.paid_by_source = totals_by_source(self.payments)
+        return self
+
     accepted_at: AwareDatetime | None = None
     order_due: date | None = None
     closed_at: AwareDatetime | None = None
@@ -418,6 +451,10 @@ class CaseState(ProcedureState):
     @property
     def outstanding(self) -> Decimal:
         return sum((w.outstanding for w in self.workers), ZERO)
+
+    @property
+    def aid_total(self) -> Decimal:
+        return sum((a.amount for a in self.aid), ZERO)
 
     def worker(self, id_number: str) -> WorkerState | None:
         return next((w for w in self.workers if w.id_number == id_number), None)

@@ -29,6 +29,7 @@ class ErrorCode(StrEnum):
     NOT_CORRECTED = "not_corrected"
     HEAD_APPROVAL_REQUIRED = "head_approval_required"
     DUPLICATE_PAYMENT = "duplicate_payment"
+    DUPLICATE_AID = "duplicate_aid"
     PAID_BEFORE_OWED = "paid_before_owed"
     UNKNOWN_NOTICE = "unknown_notice"
     ALREADY_SERVED = "already_served"
@@ -82,6 +83,7 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.HEAD_APPROVAL_REQUIRED: "尚有欠薪未清偿时以投诉人撤回结案，"
     "须经劳动保障行政部门负责人批准（由负责人执行结案）",
     ErrorCode.DUPLICATE_PAYMENT: "该笔支付（同一劳动者、金额、支付时间和支付方）已登记过，未重复登记",
+    ErrorCode.DUPLICATE_AID: "该笔救助（同一劳动者、金额、发放时间）已登记过，未重复登记",
     ErrorCode.PAID_BEFORE_OWED: "支付时间早于该劳动者欠薪起始日期，请核对",
     ErrorCode.UNKNOWN_NOTICE: "本案中没有该文书",
     ErrorCode.ALREADY_SERVED: "该文书已登记送达",
@@ -135,6 +137,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.NOT_CORRECTED: 409,
     ErrorCode.HEAD_APPROVAL_REQUIRED: 403,
     ErrorCode.DUPLICATE_PAYMENT: 409,
+    ErrorCode.DUPLICATE_AID: 409,
     ErrorCode.PAID_BEFORE_OWED: 422,
     ErrorCode.UNKNOWN_NOTICE: 422,
     ErrorCode.ALREADY_SERVED: 409,

@@ -20,6 +20,7 @@ from models.actions import (
     IssueOrderBody,
     OrderAddressee,
     PaymentLine,
+    RecordAidBody,
     RecordFindingBody,
     RecordPaymentBody,
     RecordServiceBody,
@@ -29,7 +30,7 @@ from models.actions import (
     ServiceMethod,
     SetClearDeadlineBody,
 )
-from models.case import CaseState, DeadlineKind, Payment, Role, Stage, WorkerState
+from models.case import Aid, CaseState, DeadlineKind, Payment, Role, Stage, WorkerState, totals_by_source
 from models.clock import shanghai_date
 from models.errors import ErrorCode, Refusal
 from models.money import ZERO
@@ -62,6 +63,8 @@ RULES: dict[Action, ActionRule] = {
     # 条例 art. 17: the bureau's head approves the one extension of the investigation.
     Action.EXTEND_INVESTIGATION: ActionRule(frozenset({Role.HEAD}), _OPEN),
     Action.SET_CLEAR_DEADLINE: ActionRule(_CLOSERS, frozenset({Stage.INTAKE, *_OPEN})),
+    # Aid may be recorded after the wages were paid: it was often given before.
+    Action.RECORD_AID: ActionRule(_INSPECTOR, frozenset({*_OPEN, Stage.CLEARED})),
 }
 
 
@@ -95,6 +98,8 @@ def check_input(body: Body, now: datetime) -> None:
     if isinstance(body, RecordPaymentBody):
         for i, line in enumerate(body.payments):
             _not_future(line.paid_at, now, f"payments.{i}.paid_at")
+    if isinstance(body, RecordAidBody):
+        _not_future(body.paid_at, now, "paid_at")
 
 
 def _workers(case: CaseState) -> dict[str, WorkerState]:
@@ -193,6 +198,14 @@ def check_payment(case: CaseState, body: RecordPaymentBody) -> None:
             raise Refusal(ErrorCode.OVERPAYMENT)
 
 
+def check_aid(case: CaseState, body: RecordAidBody) -> None:
+    """Aid goes to a worker of the case, once (the same worker, amount and moment twice is one entry)."""
+    if case.worker(body.id_number) is None:
+        raise Refusal(ErrorCode.UNKNOWN_WORKER, field="id_number")
+    if (body.id_number, body.amount, body.paid_at) in {a.key() for a in case.aid}:
+        raise Refusal(ErrorCode.DUPLICATE_AID)
+
+
 def check_close(case: CaseState, body: CloseBody, role: Role) -> None:
     """Closing reasons follow 劳动保障监察条例 art. 18; a case whose confirmed arrears are zero is
     ``no_violation``, never ``cleared``."""
@@ -250,6 +263,8 @@ def check(case: CaseState, action: Action, role: Role, body: Body, now: datetime
         check_close(case, body, role)
     elif isinstance(body, ExtendInvestigationBody):
         check_extension(case, now)
+    elif isinstance(body, RecordAidBody):
+        check_aid(case, body)
 
 
 def apply_finding(case: CaseState, body: RecordFindingBody) -> CaseState:
@@ -270,14 +285,19 @@ def apply_payment(case: CaseState, body: RecordPaymentBody) -> CaseState:
         w.model_copy(update={"paid_amount": w.paid_amount + paid[w.id_number]}) if w.id_number in paid else w
         for w in case.workers
     ]
-    payments = [
-        *case.payments,
-        *(
-            Payment.model_construct(id_number=p.id_number, amount=p.amount, paid_at=p.paid_at, source=p.source.value)
-            for p in body.payments
-        ),
+    fresh = [
+        Payment.model_construct(id_number=p.id_number, amount=p.amount, paid_at=p.paid_at, source=p.source.value)
+        for p in body.payments
     ]
-    return settle(case.model_copy(update={"workers": workers, "payments": payments}))
+    by_source = totals_by_source(fresh, case.paid_by_source)
+    update = {"workers": workers, "payments": [*case.payments, *fresh], "paid_by_source": by_source}
+    return settle(case.model_copy(update=update))
+
+
+def apply_aid(case: CaseState, body: RecordAidBody) -> CaseState:
+    """Aid is added to the ledger; the workers' paid amounts, and so the debt and the stage, stay as they were."""
+    aid = Aid(id_number=body.id_number, amount=body.amount, paid_at=body.paid_at)
+    return case.model_copy(update={"aid": [*case.aid, aid]})
 
 
 def settle(case: CaseState) -> CaseState:

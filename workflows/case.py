@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
         CloseBody,
         ExtendInvestigationBody,
         IssueOrderBody,
+        RecordAidBody,
         RecordFindingBody,
         RecordPaymentBody,
         RecordServiceBody,
@@ -395,6 +396,17 @@ class ArrearsCase(Procedure[CaseState]):
             "outstanding": str(self._state.outstanding),
         }
         return await self._record(Action.RECORD_PAYMENT, inp.actor, inp.body.comment, data)
+
+    @action(Action.RECORD_AID)
+    async def record_aid(self, inp: ActionInput[RecordAidBody]) -> ActionResult:
+        """Emergency aid to a worker: in the history and the ledger; the debt and the stage stay as they were."""
+        self._state = transitions.apply_aid(self._state, inp.body)
+        data = {
+            **inp.body.model_dump(mode="json", exclude={"comment"}),
+            "aid_total": str(self._state.aid_total),
+            "outstanding": str(self._state.outstanding),
+        }
+        return await self._record(Action.RECORD_AID, inp.actor, inp.body.comment, data)
 
     @action(Action.CLOSE)
     async def close(self, inp: ActionInput[CloseBody]) -> ActionResult:

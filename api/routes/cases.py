@@ -36,7 +36,17 @@ from api.errors import (
 )
 from api.errors import ERROR_RESPONSES as ERRORS
 from api.masking import case_reader, sees_personal_data
-from api.views import CaseList, CaseView, HistoryEntry, NoticeView, case_view, history_entry, list_item
+from api.views import (
+    CaseList,
+    CaseView,
+    HistoryEntry,
+    Ledger,
+    NoticeView,
+    case_view,
+    history_entry,
+    ledger,
+    list_item,
+)
 from config.logs import bind
 from config.temporal import case_workflow_id
 from db import cases as store
@@ -357,6 +367,14 @@ async def get_case(case_id: str, user: CurrentUser, session: Session) -> CaseVie
 def shown(state: CaseState, user: User) -> CaseView:
     """The case page as ``user`` may see it: full ID numbers and phones only to the people of its region."""
     return case_view(state, today(), user.role, personal=sees_personal_data(user, state.region_code))
+
+
+@router.get("/cases/{case_id}/ledger", response_model=Ledger, summary="案件资金台账", responses=ERRORS)
+async def case_ledger(case_id: str, user: CurrentUser, session: Session) -> Ledger:
+    """Every payment (with its payer) and every emergency aid of the case, in time order, with totals."""
+    state = await visible_case(session, user, case_id)
+    rows = await store.history(session, case_id)
+    return ledger(state, rows, personal=sees_personal_data(user, state.region_code))
 
 
 class DeadlineExplanation(BaseModel):
