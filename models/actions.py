@@ -9,10 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from models.case import Role
 from models.clock import EdgeDate, EdgeDatetime
+from models.enforcement import CompensationRate
 from models.identity import ResidentId
 from models.money import Amount, Balance
 from models.text import Comment as Comment
-from models.text import Reason, Token
+from models.text import OrgName, Reason, Token
 
 
 class Action(StrEnum):
@@ -28,6 +29,9 @@ class Action(StrEnum):
     EXTEND_INVESTIGATION = "extend_investigation"
     SET_CLEAR_DEADLINE = "set_clear_deadline"
     RECORD_AID = "record_aid"
+    PROPOSE_DECISION = "propose_decision"
+    SUBMIT_DEFENSE = "submit_defense"
+    ISSUE_DECISION = "issue_decision"
 
 
 ACTION_ZH: dict[Action, str] = {
@@ -43,6 +47,9 @@ ACTION_ZH: dict[Action, str] = {
     Action.EXTEND_INVESTIGATION: "批准延长调查期限",
     Action.SET_CLEAR_DEADLINE: "设定重大案件清零期限",
     Action.RECORD_AID: "登记应急救助",
+    Action.PROPOSE_DECISION: "发出行政处理事先告知书",
+    Action.SUBMIT_DEFENSE: "登记陈述申辩",
+    Action.ISSUE_DECISION: "作出行政处理决定",
 }
 
 
@@ -172,6 +179,26 @@ class RecordAidBody(Body):
     paid_at: EdgeDatetime
 
 
+class ProposeDecisionBody(Body):
+    """The 行政处理事先告知书: the decision intended (wages plus 加付赔偿金 at this rate), before the party
+    states and defends its case."""
+
+    compensation_rate: CompensationRate
+
+
+class SubmitDefenseBody(Body):
+    """A party's 陈述申辩, as the inspector received it (in writing or recorded in a 笔录)."""
+
+    party: OrgName
+    text: Reason
+
+
+class IssueDecisionBody(Body):
+    """The head's 行政处理决定: the wages still owed plus 加付赔偿金 at 50%–100% of them."""
+
+    compensation_rate: CompensationRate
+
+
 class CloseReason(StrEnum):
     """Why a case closes (劳动保障监察条例 art. 18)."""
 
@@ -212,6 +239,9 @@ BODY_MODELS: dict[Action, type[Body]] = {
     Action.EXTEND_INVESTIGATION: ExtendInvestigationBody,
     Action.SET_CLEAR_DEADLINE: SetClearDeadlineBody,
     Action.RECORD_AID: RecordAidBody,
+    Action.PROPOSE_DECISION: ProposeDecisionBody,
+    Action.SUBMIT_DEFENSE: SubmitDefenseBody,
+    Action.ISSUE_DECISION: IssueDecisionBody,
 }
 
 

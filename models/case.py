@@ -12,6 +12,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from models.clock import EdgeDate, EdgeDatetime, shanghai_date
 from models.identity import USCC, Phone, RegionCode, ResidentId, birth_date
+from models.enforcement import DecisionTrack
 from models.money import ZERO, Amount, Balance
 from models.text import Address, OrgName, PersonName
 from models.text import Reason as Reason
@@ -206,6 +207,7 @@ class DeadlineKind(StrEnum):
     POLICE_DECISION = "police_decision"
     RECONSIDERATION_REQUEST = "reconsideration_request"
     EARLY_REMOVAL_DECISION = "early_removal_decision"
+    DECISION_DEFENSE = "decision_defense"
 
 
 DEADLINE_ZH: dict[DeadlineKind, str] = {
@@ -226,6 +228,7 @@ DEADLINE_ZH: dict[DeadlineKind, str] = {
     DeadlineKind.POLICE_DECISION: "公安立案决定期限",
     DeadlineKind.RECONSIDERATION_REQUEST: "提请复议期限",
     DeadlineKind.EARLY_REMOVAL_DECISION: "提前移出决定期限",
+    DeadlineKind.DECISION_DEFENSE: "行政处理陈述申辩期",
 }
 
 CLEAR_KINDS = (
@@ -411,6 +414,8 @@ class CaseState(ProcedureState):
     beside ``payments`` because activities and the read model receive the state without them."""
     aid: list[Aid] = Field(default_factory=list)
     """Emergency aid paid to workers: shown with the payments, never counted as paid (domain: 清零)."""
+    decision: DecisionTrack | None = None
+    """The administrative decision (行政处理决定), once its prior notice is issued."""
 
     @model_validator(mode="after")
     def _totals_from_payments(self) -> CaseState:

@@ -50,6 +50,14 @@ class ErrorCode(StrEnum):
     INVESTIGATION_EXPIRED = "investigation_expired"
     NO_INVESTIGATION_DEADLINE = "no_investigation_deadline"
     CLEAR_DUE_NOT_AFTER_TODAY = "clear_due_not_after_today"
+    ORDER_NOT_SERVED = "order_not_served"
+    ORDER_NOT_DUE = "order_not_due"
+    DECISION_ALREADY_PROPOSED = "decision_already_proposed"
+    NO_DECISION_NOTICE = "no_decision_notice"
+    DECISION_NOTICE_NOT_SERVED = "decision_notice_not_served"
+    DEFENSE_PERIOD_RUNNING = "defense_period_running"
+    ALREADY_DECIDED = "already_decided"
+    NO_DEFENSE_OPEN = "no_defense_open"
     TOKEN_INVALID = "token_invalid"
     TOKEN_EXPIRED = "token_expired"
     TOKEN_REVOKED = "token_revoked"
@@ -107,6 +115,14 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.INVESTIGATION_EXPIRED: "调查期限已届满，不能再批准延长；请尽快办结，逾期情况已提级督办",
     ErrorCode.NO_INVESTIGATION_DEADLINE: "本案没有正在计算的调查期限，无需延长",
     ErrorCode.CLEAR_DUE_NOT_AFTER_TODAY: "清零期限必须晚于今天",
+    ErrorCode.ORDER_NOT_SERVED: "指令书尚未送达：未送达的指令书不能作为作出行政处理决定的依据，请先登记送达",
+    ErrorCode.ORDER_NOT_DUE: "指令书限定的支付期限尚未届满，不能作出行政处理决定（《劳动保障监察条例》第二十六条：逾期不支付的）",
+    ErrorCode.DECISION_ALREADY_PROPOSED: "本案已发出行政处理事先告知书，无需重复告知",
+    ErrorCode.NO_DECISION_NOTICE: "作出行政处理决定前，应先发出行政处理事先告知书，听取当事人陈述申辩",
+    ErrorCode.DECISION_NOTICE_NOT_SERVED: "行政处理事先告知书尚未送达，陈述申辩期尚未起算，不能作出决定",
+    ErrorCode.DEFENSE_PERIOD_RUNNING: "陈述申辩期尚未届满，当事人也未提出陈述申辩，暂不能作出决定",
+    ErrorCode.ALREADY_DECIDED: "本案已作出行政处理决定，不能重复决定",
+    ErrorCode.NO_DEFENSE_OPEN: "本案没有正在听取陈述申辩的告知，无法登记陈述申辩",
     ErrorCode.TOKEN_INVALID: "令牌无效",
     ErrorCode.TOKEN_EXPIRED: "令牌已过期，请联系管理员换发新令牌",
     ErrorCode.TOKEN_REVOKED: "令牌已注销，不能再使用",
@@ -158,6 +174,14 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.INVESTIGATION_EXPIRED: 409,
     ErrorCode.NO_INVESTIGATION_DEADLINE: 409,
     ErrorCode.CLEAR_DUE_NOT_AFTER_TODAY: 422,
+    ErrorCode.ORDER_NOT_SERVED: 409,
+    ErrorCode.ORDER_NOT_DUE: 409,
+    ErrorCode.DECISION_ALREADY_PROPOSED: 409,
+    ErrorCode.NO_DECISION_NOTICE: 409,
+    ErrorCode.DECISION_NOTICE_NOT_SERVED: 409,
+    ErrorCode.DEFENSE_PERIOD_RUNNING: 409,
+    ErrorCode.ALREADY_DECIDED: 409,
+    ErrorCode.NO_DEFENSE_OPEN: 409,
     ErrorCode.TOKEN_INVALID: 401,
     ErrorCode.TOKEN_EXPIRED: 401,
     ErrorCode.TOKEN_REVOKED: 401,

@@ -18,6 +18,8 @@ class NoticeKind(StrEnum):
     CLOSING = "closing"  # 结案通知书
     SERVICE_RECEIPT = "service_receipt"  # 送达回证
     SUPERVISION = "supervision"  # 督办通知书: an internal notice to the handling unit, 5 working days overdue
+    DECISION_NOTICE = "decision_notice"  # 行政处理事先告知书
+    DECISION = "decision"  # 行政处理决定书
 
 
 NOTICE_TITLES: dict[NoticeKind, str] = {
@@ -29,6 +31,8 @@ NOTICE_TITLES: dict[NoticeKind, str] = {
     NoticeKind.CLOSING: "结案通知书",
     NoticeKind.SERVICE_RECEIPT: "送达回证",
     NoticeKind.SUPERVISION: "督办通知书",
+    NoticeKind.DECISION_NOTICE: "行政处理事先告知书",
+    NoticeKind.DECISION: "行政处理决定书",
 }
 
 # Type abbreviation inside the document number, e.g. 小人社监令〔2026〕15号.
@@ -41,6 +45,8 @@ DOC_TYPE_ABBR: dict[NoticeKind, str] = {
     NoticeKind.CLOSING: "结",
     NoticeKind.SERVICE_RECEIPT: "送",
     NoticeKind.SUPERVISION: "督",
+    NoticeKind.DECISION_NOTICE: "处告",
+    NoticeKind.DECISION: "处决",
 }
 
 SERVED_KINDS = frozenset(k for k in NoticeKind if k not in (NoticeKind.SERVICE_RECEIPT, NoticeKind.SUPERVISION))
@@ -64,6 +70,11 @@ class Bureau(BaseModel):
     """Path of the electronic seal (PNG/SVG) stamped on notices; empty leaves the place for a wet seal."""
     service_days: int = 3
     """Calendar days after issue within which an order must be served (the ``service`` deadline)."""
+    decision_defense_working_days: int = 3
+    """Working days, from the service of a 行政处理事先告知书, in which the party may state and defend its case
+    (the ``decision_defense`` deadline); the decision waits for them unless the party defended sooner."""
+    decision_compliance_days: int = 15
+    """Days, from the service of a 行政处理决定书, within which it orders the wages and 加付赔偿金 paid."""
 
 
 def format_doc_number(abbr: str, doc_type: str, year: int, seq: int) -> str:
