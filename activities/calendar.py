@@ -18,7 +18,11 @@ from models.shared_clock import SHARED_MOMENTS, SharedMomentsInput
 from rules.calendar import WorkingCalendar
 from rules.clear import clear_deadline, major_deadline
 from rules.deadlines import (
+    CALENDAR_DAY_RULES,
+    DEFENSE_BASES,
     WORKING_DAY_RULES,
+    calendar_day_deadline,
+    defense_deadline,
     payment_order_deadline,
     service_deadline,
     with_alarms,
@@ -52,10 +56,13 @@ class CalendarActivities:
         service_days: Callable[[str | None], int] = _default_service_days,
         warning_working_days: int = 3,
         level2_working_days: int = 5,
+        defense_days: Callable[[str | None], int] = lambda _region: 3,
     ) -> None:
         self._sessions = sessions
         self._service_days = service_days
         """Bureau configuration: calendar days allowed to serve an order, by the case's region."""
+        self._defense_days = defense_days
+        """Bureau configuration: working days a party has to state and defend after a prior notice."""
         self._warn_days = warning_working_days
         self._level2_days = level2_working_days
 
@@ -103,6 +110,10 @@ class CalendarActivities:
     def _due(self, cal: WorkingCalendar, inp: ComputeDeadlineInput) -> Deadline:
         if inp.kind == DeadlineKind.SERVICE:
             return service_deadline(inp.start, self._service_days(inp.region_code))
+        if inp.kind in DEFENSE_BASES:
+            return defense_deadline(cal, inp.kind, inp.start, self._defense_days(inp.region_code))
+        if inp.kind in CALENDAR_DAY_RULES:
+            return calendar_day_deadline(inp.kind, inp.start)
         if inp.kind in WORKING_DAY_RULES:
             return working_deadline(cal, inp.kind, inp.start, inp.extended_by)
         if inp.kind in CLEAR_KINDS:

@@ -25,6 +25,8 @@ from models.case import (
     Role,
 )
 from models.clock import to_shanghai
+from models.enforcement import DecisionTrack, PenaltyTrack
+from models.identity import mask_numbers
 from models.money import Balance
 from rules import transitions
 from rules.deadlines import effective_status
@@ -88,6 +90,101 @@ def escalation_view(e: Escalation) -> EscalationView:
     )
 
 
+class DefenseView(BaseModel):
+    party: str
+    at: datetime
+    text: str
+    """As recorded; ID and mobile numbers in it are masked."""
+
+
+class DecisionView(BaseModel):
+    """The administrative decision track (行政处理决定): ``noticed`` once the 行政处理事先告知书 is issued,
+    ``decided`` once the head issued the 行政处理决定书."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    status: str
+    proposed_rate: str
+    """The rate of 加付赔偿金 the prior notice announced (0.50–1.00)."""
+    prior_notice_id: str | None
+    defenses: list[DefenseView]
+    rate: str | None
+    """The rate decided; never above ``proposed_rate``."""
+    wages: Balance | None
+    compensation: Balance | None
+    """加付赔偿金 in total."""
+    decided_at: datetime | None
+    notice_id: str | None
+
+
+def decision_view(track: DecisionTrack | None) -> DecisionView | None:
+    if track is None:
+        return None
+    decided = track.decided_at is not None
+    return DecisionView(
+        status=track.status,
+        proposed_rate=f"{track.proposed_rate:.2f}",
+        prior_notice_id=track.prior_notice_id,
+        defenses=[DefenseView(party=d.party, at=to_shanghai(d.at), text=mask_numbers(d.text)) for d in track.defenses],
+        rate=f"{track.rate:.2f}" if track.rate is not None else None,
+        wages=track.wages if decided else None,
+        compensation=track.compensation if decided else None,
+        decided_at=to_shanghai(track.decided_at) if track.decided_at else None,
+        notice_id=track.notice_id,
+    )
+
+
+class PenaltyView(BaseModel):
+    """The administrative penalty track (行政处罚): proposed, hearing, decided or not_imposed."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    status: str
+    basis: str
+    proposed_amount: Balance
+    hearing_right: bool
+    """The fine reaches the province's large-fine threshold: the party may ask for a hearing within 5 days."""
+    collective_discussion_required: bool
+    prior_notice_id: str | None
+    defenses: list[DefenseView]
+    hearing_requested_at: datetime | None
+    hearing_at: datetime | None
+    hearing_held_at: datetime | None
+    legal_review_at: datetime | None
+    collective_discussion_at: datetime | None
+    decided_at: datetime | None
+    imposed: bool | None
+    amount: Balance | None
+    notice_id: str | None
+
+
+def _at(moment: datetime | None) -> datetime | None:
+    return to_shanghai(moment) if moment is not None else None
+
+
+def penalty_view(track: PenaltyTrack | None) -> PenaltyView | None:
+    if track is None:
+        return None
+    return PenaltyView(
+        status=track.status,
+        basis=track.basis.value,
+        proposed_amount=track.proposed_amount,
+        hearing_right=track.hearing_right,
+        collective_discussion_required=track.collective_discussion_required,
+        prior_notice_id=track.prior_notice_id,
+        defenses=[DefenseView(party=d.party, at=to_shanghai(d.at), text=mask_numbers(d.text)) for d in track.defenses],
+        hearing_requested_at=_at(track.hearing_requested_at),
+        hearing_at=_at(track.hearing_at),
+        hearing_held_at=_at(track.hearing_held_at),
+        legal_review_at=_at(track.legal_review_at),
+        collective_discussion_at=_at(track.collective_discussion_at),
+        decided_at=_at(track.decided_at),
+        imposed=track.imposed,
+        amount=track.amount,
+        notice_id=track.notice_id,
+    )
+
+
 class CaseListItem(BaseModel):
     """One line of the case list: the case without its workers, payments and notices (GET /cases/{id}
     has those)."""
@@ -135,6 +232,10 @@ class CaseView(CaseListItem):
     ``wage_deposit`` (工资保证金 drawdown); the ledger (``GET /cases/{id}/ledger``) has every line."""
     aid_total: Balance
     """Emergency aid paid to the workers; it does not reduce ``outstanding``."""
+    decision: DecisionView | None
+    """The administrative decision track, once its prior notice is issued."""
+    penalty: PenaltyView | None
+    """The administrative penalty track, once its prior notice is issued."""
     allowed_actions: list[str]
     """What the caller may do next in this stage (the rules table; the body is checked when sent)."""
 
@@ -219,6 +320,8 @@ def case_view(case: CaseState, today: date, role: Role | None = None, *, persona
         notices=case.notices,
         paid_by_source=case.paid_by_source,
         aid_total=case.aid_total,
+        decision=decision_view(case.decision),
+        penalty=penalty_view(case.penalty),
         allowed_actions=[a.value for a in transitions.allowed_actions(case.stage, role)] if role else [],
     )
 

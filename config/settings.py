@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -9,6 +10,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from models.enforcement import HearingThreshold
 from models.notices import Bureau
 
 DEFAULT_BUREAUS = [
@@ -54,6 +56,14 @@ class Settings(BaseSettings):
     """New cases leave their shared-day targets (Dec 31, the Spring Festival's eve) to the one shared clock,
     which raises them for every case at once (bench/results.md: the year-end herd); False: each case's own
     timers raise them."""
+    penalty_hearing_thresholds: dict[str, HearingThreshold] = Field(
+        default_factory=lambda: {"43": HearingThreshold(individual=Decimal("1000"), organisation=Decimal("20000"))}
+    )
+    """Large-fine thresholds (较大数额) by region-code prefix: at or above, the party may ask for a hearing
+    (行政处罚法 art. 63). Shipped: 湖南省 (43), 1,000 / 20,000 yuan. A region without one offers every fine a
+    hearing (the party's safe side). JSON in ``QINGLING_PENALTY_HEARING_THRESHOLDS``."""
+    penalty_collective_discussion_from: dict[str, Decimal] = Field(default_factory=dict)
+    """By region-code prefix: fines from this amount are decided collectively by the heads (art. 57)."""
     digest_hour: int = Field(default=7, ge=0, le=23)
     """Hour (Asia/Shanghai) of the daily digest of overdue deadlines, per region (a Temporal Schedule)."""
     payload_keys: SecretStr | None = None

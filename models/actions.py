@@ -9,11 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from models.case import Role
 from models.clock import EdgeDate, EdgeDatetime
-from models.enforcement import CompensationRate
+from models.enforcement import CompensationRate, PenaltyBasis
 from models.identity import ResidentId
 from models.money import Amount, Balance
+from models.text import Address, OrgName, Reason, Token
 from models.text import Comment as Comment
-from models.text import OrgName, Reason, Token
 
 
 class Action(StrEnum):
@@ -32,6 +32,13 @@ class Action(StrEnum):
     PROPOSE_DECISION = "propose_decision"
     SUBMIT_DEFENSE = "submit_defense"
     ISSUE_DECISION = "issue_decision"
+    PROPOSE_PENALTY = "propose_penalty"
+    REQUEST_HEARING = "request_hearing"
+    SCHEDULE_HEARING = "schedule_hearing"
+    RECORD_HEARING = "record_hearing"
+    RECORD_LEGAL_REVIEW = "record_legal_review"
+    RECORD_COLLECTIVE_DISCUSSION = "record_collective_discussion"
+    DECIDE_PENALTY = "decide_penalty"
 
 
 ACTION_ZH: dict[Action, str] = {
@@ -50,6 +57,13 @@ ACTION_ZH: dict[Action, str] = {
     Action.PROPOSE_DECISION: "发出行政处理事先告知书",
     Action.SUBMIT_DEFENSE: "登记陈述申辩",
     Action.ISSUE_DECISION: "作出行政处理决定",
+    Action.PROPOSE_PENALTY: "发出行政处罚事先告知书",
+    Action.REQUEST_HEARING: "登记听证申请",
+    Action.SCHEDULE_HEARING: "安排听证",
+    Action.RECORD_HEARING: "登记听证情况",
+    Action.RECORD_LEGAL_REVIEW: "登记法制审核意见",
+    Action.RECORD_COLLECTIVE_DISCUSSION: "登记负责人集体讨论",
+    Action.DECIDE_PENALTY: "作出行政处罚决定",
 }
 
 
@@ -186,11 +200,57 @@ class ProposeDecisionBody(Body):
     compensation_rate: CompensationRate
 
 
+class DefenseProcedure(StrEnum):
+    DECISION = "decision"
+    PENALTY = "penalty"
+
+
 class SubmitDefenseBody(Body):
     """A party's 陈述申辩, as the inspector received it (in writing or recorded in a 笔录)."""
 
     party: OrgName
     text: Reason
+    procedure: DefenseProcedure | None = None
+    """Which prior notice it answers; needed only when a decision and a penalty both await a defence."""
+
+
+class ProposePenaltyBody(Body):
+    """The 行政处罚事先告知书: the fine intended and the provision it rests on."""
+
+    basis: PenaltyBasis
+    amount: Amount
+
+
+class RequestHearingBody(Body):
+    """The party asked for a hearing (within 5 days of the notice, 行政处罚法 art. 64)."""
+
+    requested_at: EdgeDatetime
+
+
+class ScheduleHearingBody(Body):
+    """The hearing's time and place; the 听证通知书 goes out at least 7 days before."""
+
+    hearing_at: EdgeDatetime
+    place: Address
+
+
+class RecordHearingBody(Body):
+    held_at: EdgeDatetime
+    record: Reason
+    """The hearing's record (听证笔录) in brief."""
+
+
+class RecordReviewBody(Body):
+    """法制审核 (art. 58) or 集体讨论 (art. 57): the opinion or the conclusion, in brief."""
+
+    opinion: Reason
+
+
+class DecidePenaltyBody(Body):
+    impose: bool
+    amount: Amount | None = None
+    """The fine, when imposed; never above the proposed one once the party defended (art. 45)."""
+    reason: Reason
 
 
 class IssueDecisionBody(Body):
@@ -242,6 +302,13 @@ BODY_MODELS: dict[Action, type[Body]] = {
     Action.PROPOSE_DECISION: ProposeDecisionBody,
     Action.SUBMIT_DEFENSE: SubmitDefenseBody,
     Action.ISSUE_DECISION: IssueDecisionBody,
+    Action.PROPOSE_PENALTY: ProposePenaltyBody,
+    Action.REQUEST_HEARING: RequestHearingBody,
+    Action.SCHEDULE_HEARING: ScheduleHearingBody,
+    Action.RECORD_HEARING: RecordHearingBody,
+    Action.RECORD_LEGAL_REVIEW: RecordReviewBody,
+    Action.RECORD_COLLECTIVE_DISCUSSION: RecordReviewBody,
+    Action.DECIDE_PENALTY: DecidePenaltyBody,
 }
 
 

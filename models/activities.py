@@ -4,6 +4,7 @@ and activities (which implement them), so workflows never import the database la
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel
@@ -17,6 +18,7 @@ ASSIGN_CASE_NUMBER = "assign_case_number"
 ISSUE_NOTICE = "issue_notice"
 RECORD_EVENT = "record_event"
 RECORD_EVENTS = "record_events"
+ASSESS_PENALTY = "assess_penalty"
 
 
 class ComputeDeadlineInput(BaseModel):
@@ -95,3 +97,10 @@ class RecordEventsInput(BaseModel):
 
 def notice_id(case_id: str, kind: NoticeKind, occurrence: int) -> str:
     return f"{case_id}-{kind.value}-{occurrence}"
+
+
+class AssessPenaltyInput(BaseModel):
+    """A proposed fine in a region: does configuration give a hearing, or ask for collective discussion?"""
+
+    region_code: str
+    amount: Decimal

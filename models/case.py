@@ -11,8 +11,8 @@ from typing import Annotated
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from models.clock import EdgeDate, EdgeDatetime, shanghai_date
+from models.enforcement import DecisionTrack, PenaltyTrack
 from models.identity import USCC, Phone, RegionCode, ResidentId, birth_date
-from models.enforcement import DecisionTrack
 from models.money import ZERO, Amount, Balance
 from models.text import Address, OrgName, PersonName
 from models.text import Reason as Reason
@@ -208,6 +208,9 @@ class DeadlineKind(StrEnum):
     RECONSIDERATION_REQUEST = "reconsideration_request"
     EARLY_REMOVAL_DECISION = "early_removal_decision"
     DECISION_DEFENSE = "decision_defense"
+    PENALTY_DEFENSE = "penalty_defense"
+    PENALTY_DECISION = "penalty_decision"
+    PENALTY_SERVICE = "penalty_service"
 
 
 DEADLINE_ZH: dict[DeadlineKind, str] = {
@@ -229,7 +232,22 @@ DEADLINE_ZH: dict[DeadlineKind, str] = {
     DeadlineKind.RECONSIDERATION_REQUEST: "提请复议期限",
     DeadlineKind.EARLY_REMOVAL_DECISION: "提前移出决定期限",
     DeadlineKind.DECISION_DEFENSE: "行政处理陈述申辩期",
+    DeadlineKind.PENALTY_DEFENSE: "行政处罚陈述申辩期",
+    DeadlineKind.PENALTY_DECISION: "行政处罚决定期限",
+    DeadlineKind.PENALTY_SERVICE: "行政处罚决定书送达期限",
 }
+
+PARTY_PERIODS = frozenset(
+    {
+        DeadlineKind.DECISION_DEFENSE,
+        DeadlineKind.PENALTY_DEFENSE,
+        DeadlineKind.BLACKLIST_DEFENSE,
+        DeadlineKind.PENALTY_HEARING_REQUEST,
+        DeadlineKind.RECONSIDERATION_REQUEST,
+    }
+)
+"""Periods that are the party's, not the bureau's: shown on the case, never warned of nor escalated (the
+bureau cannot be late on them); they tell when the bureau may act."""
 
 CLEAR_KINDS = (
     DeadlineKind.CLEAR_3_MONTHS,
@@ -416,6 +434,8 @@ class CaseState(ProcedureState):
     """Emergency aid paid to workers: shown with the payments, never counted as paid (domain: 清零)."""
     decision: DecisionTrack | None = None
     """The administrative decision (行政处理决定), once its prior notice is issued."""
+    penalty: PenaltyTrack | None = None
+    """The administrative penalty (行政处罚), once its prior notice is issued."""
 
     @model_validator(mode="after")
     def _totals_from_payments(self) -> CaseState:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, PlainSerializer, WithJsonSchema
@@ -14,7 +15,10 @@ from models.money import Balance
 
 RATE_MIN, RATE_MAX = Decimal("0.50"), Decimal("1.00")
 _RATE_TEXT = re.compile(r"^[01](\.[0-9]{1,2})?$")
-RATE_PROBLEM = "加付赔偿金比例应在 0.5 至 1.0 之间（应付金额的50%以上1倍以下，《劳动保障监察条例》第二十六条），例如 \"0.5\""
+RATE_PROBLEM = (
+    "加付赔偿金比例应在 0.5 至 1.0 之间（应付金额的50%以上1倍以下，《劳动保障监察条例》第二十六条），"
+    '以字符串填写，例如 "0.5"'
+)
 
 
 def parse_rate(value: Any) -> Decimal:
@@ -39,6 +43,31 @@ CompensationRate = Annotated[
 ]
 
 
+class PenaltyBasis(StrEnum):
+    """The provisions a labour inspection fine can rest on (ranges: rules/penalties.py)."""
+
+    INSPECTION_ART30 = "inspection_art30"  # 劳动保障监察条例 art. 30
+    WAGE_ART54 = "wage_art54"  # 保障农民工工资支付条例 art. 54
+    WAGE_ART55 = "wage_art55"
+    WAGE_ART56 = "wage_art56"
+    WAGE_ART57 = "wage_art57"
+
+
+class HearingThreshold(BaseModel):
+    """A province's large-fine threshold (较大数额): at or above it the party has the right to a hearing."""
+
+    individual: Decimal
+    organisation: Decimal
+
+
+class PenaltyTerms(BaseModel):
+    """What the configuration says of a proposed fine in a region (read by an activity: configuration
+    changes, a workflow's history must not)."""
+
+    hearing_right: bool
+    collective_discussion_required: bool
+
+
 class Defense(BaseModel):
     """A party's statement and defence (陈述申辩), as the inspector recorded it."""
 
@@ -61,8 +90,9 @@ class DecisionTrack(BaseModel):
     decided (the 行政处理决定书)."""
 
     proposed_rate: Decimal
-    prior_notice_id: str
     proposed_at: AwareDatetime
+    prior_notice_id: str | None = None
+    """The 行政处理事先告知书 (set once it is issued)."""
     defenses: list[Defense] = []
     rate: Decimal | None = None
     lines: list[DecisionLine] = []
@@ -80,3 +110,47 @@ class DecisionTrack(BaseModel):
     @property
     def compensation(self) -> Decimal:
         return sum((line.compensation for line in self.lines), Decimal("0.00"))
+
+
+class PenaltyTrack(BaseModel):
+    """The 行政处罚 sub-process: proposed (事先告知书), perhaps a hearing, legal review and collective
+    discussion, then the head's decision (行政处罚决定书) within 90 days of 立案 (行政处罚法 2021 art. 60)."""
+
+    basis: PenaltyBasis
+    proposed_amount: Balance
+    proposed_at: AwareDatetime
+    hearing_right: bool
+    """The fine reaches the province's large-fine threshold (or none is configured): the party may ask for a
+    hearing within 5 days of the notice's service (art. 63–64)."""
+    collective_discussion_required: bool = False
+    prior_notice_id: str | None = None
+    defenses: list[Defense] = []
+    hearing_requested_at: AwareDatetime | None = None
+    hearing_at: AwareDatetime | None = None
+    hearing_place: str | None = None
+    """Where the hearing is held, as scheduled (printed on the 听证通知书, art. 64 (二))."""
+    hearing_notice_id: str | None = None
+    hearing_held_at: AwareDatetime | None = None
+    hearing_record: str | None = None
+    legal_review_at: AwareDatetime | None = None
+    legal_review: str | None = None
+    collective_discussion_at: AwareDatetime | None = None
+    collective_discussion: str | None = None
+    decided_at: AwareDatetime | None = None
+    imposed: bool | None = None
+    amount: Balance | None = None
+    reason: str | None = None
+    notice_id: str | None = None
+
+    @property
+    def status(self) -> str:
+        if self.decided_at is not None:
+            return "decided" if self.imposed else "not_imposed"
+        if self.hearing_requested_at is not None and self.hearing_held_at is None:
+            return "hearing"
+        return "proposed"
+
+    @property
+    def defended(self) -> bool:
+        """The party stated and defended its case, in writing or at a hearing (art. 45: no heavier penalty)."""
+        return bool(self.defenses) or self.hearing_held_at is not None

@@ -58,6 +58,26 @@ class ErrorCode(StrEnum):
     DEFENSE_PERIOD_RUNNING = "defense_period_running"
     ALREADY_DECIDED = "already_decided"
     NO_DEFENSE_OPEN = "no_defense_open"
+    HEAVIER_THAN_NOTICED = "heavier_than_noticed"
+    PENALTY_OUT_OF_RANGE = "penalty_out_of_range"
+    PENALTY_ALREADY_PROPOSED = "penalty_already_proposed"
+    NO_PENALTY_PROPOSED = "no_penalty_proposed"
+    PENALTY_NOTICE_NOT_SERVED = "penalty_notice_not_served"
+    NO_HEARING_RIGHT = "no_hearing_right"
+    HEARING_WINDOW_CLOSED = "hearing_window_closed"
+    HEARING_ALREADY_REQUESTED = "hearing_already_requested"
+    NO_HEARING_REQUESTED = "no_hearing_requested"
+    HEARING_TOO_SOON = "hearing_too_soon"
+    HEARING_NOT_SCHEDULED = "hearing_not_scheduled"
+    HEARING_PENDING = "hearing_pending"
+    HEARING_WINDOW_OPEN = "hearing_window_open"
+    PENALTY_DEFENSE_RUNNING = "penalty_defense_running"
+    LEGAL_REVIEW_MISSING = "legal_review_missing"
+    COLLECTIVE_DISCUSSION_MISSING = "collective_discussion_missing"
+    PENALTY_TIME_LIMIT = "penalty_time_limit"
+    HEAVIER_AFTER_DEFENSE = "heavier_after_defense"
+    AMOUNT_REQUIRED = "amount_required"
+    DEFENSE_AMBIGUOUS = "defense_ambiguous"
     TOKEN_INVALID = "token_invalid"
     TOKEN_EXPIRED = "token_expired"
     TOKEN_REVOKED = "token_revoked"
@@ -116,13 +136,43 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.NO_INVESTIGATION_DEADLINE: "本案没有正在计算的调查期限，无需延长",
     ErrorCode.CLEAR_DUE_NOT_AFTER_TODAY: "清零期限必须晚于今天",
     ErrorCode.ORDER_NOT_SERVED: "指令书尚未送达：未送达的指令书不能作为作出行政处理决定的依据，请先登记送达",
-    ErrorCode.ORDER_NOT_DUE: "指令书限定的支付期限尚未届满，不能作出行政处理决定（《劳动保障监察条例》第二十六条：逾期不支付的）",
+    ErrorCode.ORDER_NOT_DUE: (
+        "指令书限定的支付期限尚未届满，不能作出行政处理决定（《劳动保障监察条例》第二十六条：逾期不支付的）"
+    ),
     ErrorCode.DECISION_ALREADY_PROPOSED: "本案已发出行政处理事先告知书，无需重复告知",
     ErrorCode.NO_DECISION_NOTICE: "作出行政处理决定前，应先发出行政处理事先告知书，听取当事人陈述申辩",
     ErrorCode.DECISION_NOTICE_NOT_SERVED: "行政处理事先告知书尚未送达，陈述申辩期尚未起算，不能作出决定",
     ErrorCode.DEFENSE_PERIOD_RUNNING: "陈述申辩期尚未届满，当事人也未提出陈述申辩，暂不能作出决定",
     ErrorCode.ALREADY_DECIDED: "本案已作出行政处理决定，不能重复决定",
     ErrorCode.NO_DEFENSE_OPEN: "本案没有正在听取陈述申辩的告知，无法登记陈述申辩",
+    ErrorCode.HEAVIER_THAN_NOTICED: (
+        "决定的加付赔偿金比例不得高于事先告知的比例；确需加重的，应重新告知并听取陈述申辩"
+    ),
+    ErrorCode.PENALTY_OUT_OF_RANGE: "罚款数额超出所依据条款规定的幅度",
+    ErrorCode.PENALTY_ALREADY_PROPOSED: "本案已发出行政处罚事先告知书，不能重复告知",
+    ErrorCode.NO_PENALTY_PROPOSED: (
+        "本案尚未发出行政处罚事先告知书（行政处罚法第六十二条：未告知的不得作出行政处罚决定）"
+    ),
+    ErrorCode.PENALTY_NOTICE_NOT_SERVED: "行政处罚事先告知书尚未送达，陈述申辩和申请听证的期限尚未起算",
+    ErrorCode.NO_HEARING_RIGHT: "拟作出的罚款未达到本省较大数额标准，当事人不享有听证权利",
+    ErrorCode.HEARING_WINDOW_CLOSED: "当事人应在告知后五日内提出听证要求（行政处罚法第六十四条），已逾期",
+    ErrorCode.HEARING_ALREADY_REQUESTED: "当事人已提出听证要求，无需重复登记",
+    ErrorCode.NO_HEARING_REQUESTED: "当事人没有提出听证要求，无需安排听证",
+    ErrorCode.HEARING_TOO_SOON: "听证应在举行七日前通知当事人（行政处罚法第六十四条），请安排在七日之后",
+    ErrorCode.HEARING_NOT_SCHEDULED: "尚未安排听证，不能登记听证情况",
+    ErrorCode.HEARING_PENDING: "当事人要求听证，听证尚未举行，不能作出行政处罚决定",
+    ErrorCode.HEARING_WINDOW_OPEN: "申请听证的期限尚未届满，暂不能作出行政处罚决定",
+    ErrorCode.PENALTY_DEFENSE_RUNNING: "陈述申辩期尚未届满，当事人也未提出陈述申辩，暂不能作出行政处罚决定",
+    ErrorCode.LEGAL_REVIEW_MISSING: "作出行政处罚决定前应当进行法制审核（行政处罚法第五十八条），尚无审核意见",
+    ErrorCode.COLLECTIVE_DISCUSSION_MISSING: (
+        "本案罚款按规定须经负责人集体讨论决定（行政处罚法第五十七条），尚无讨论记录"
+    ),
+    ErrorCode.PENALTY_TIME_LIMIT: (
+        "已超过自立案之日起九十日的期限（行政处罚法第六十条），不能作出行政处罚决定；逾期情况已提级督办"
+    ),
+    ErrorCode.HEAVIER_AFTER_DEFENSE: "不得因当事人陈述、申辩而给予更重的处罚（行政处罚法第四十五条）",
+    ErrorCode.AMOUNT_REQUIRED: "决定给予罚款的，应填写罚款数额",
+    ErrorCode.DEFENSE_AMBIGUOUS: "本案同时有行政处理和行政处罚两项告知在听取陈述申辩，请用 procedure 指明针对哪一项",
     ErrorCode.TOKEN_INVALID: "令牌无效",
     ErrorCode.TOKEN_EXPIRED: "令牌已过期，请联系管理员换发新令牌",
     ErrorCode.TOKEN_REVOKED: "令牌已注销，不能再使用",
@@ -182,6 +232,26 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.DEFENSE_PERIOD_RUNNING: 409,
     ErrorCode.ALREADY_DECIDED: 409,
     ErrorCode.NO_DEFENSE_OPEN: 409,
+    ErrorCode.HEAVIER_THAN_NOTICED: 409,
+    ErrorCode.PENALTY_OUT_OF_RANGE: 422,
+    ErrorCode.PENALTY_ALREADY_PROPOSED: 409,
+    ErrorCode.NO_PENALTY_PROPOSED: 409,
+    ErrorCode.PENALTY_NOTICE_NOT_SERVED: 409,
+    ErrorCode.NO_HEARING_RIGHT: 409,
+    ErrorCode.HEARING_WINDOW_CLOSED: 409,
+    ErrorCode.HEARING_ALREADY_REQUESTED: 409,
+    ErrorCode.NO_HEARING_REQUESTED: 409,
+    ErrorCode.HEARING_TOO_SOON: 422,
+    ErrorCode.HEARING_NOT_SCHEDULED: 409,
+    ErrorCode.HEARING_PENDING: 409,
+    ErrorCode.HEARING_WINDOW_OPEN: 409,
+    ErrorCode.PENALTY_DEFENSE_RUNNING: 409,
+    ErrorCode.LEGAL_REVIEW_MISSING: 409,
+    ErrorCode.COLLECTIVE_DISCUSSION_MISSING: 409,
+    ErrorCode.PENALTY_TIME_LIMIT: 409,
+    ErrorCode.HEAVIER_AFTER_DEFENSE: 409,
+    ErrorCode.AMOUNT_REQUIRED: 422,
+    ErrorCode.DEFENSE_AMBIGUOUS: 422,
     ErrorCode.TOKEN_INVALID: 401,
     ErrorCode.TOKEN_EXPIRED: 401,
     ErrorCode.TOKEN_REVOKED: 401,

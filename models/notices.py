@@ -20,6 +20,9 @@ class NoticeKind(StrEnum):
     SUPERVISION = "supervision"  # 督办通知书: an internal notice to the handling unit, 5 working days overdue
     DECISION_NOTICE = "decision_notice"  # 行政处理事先告知书
     DECISION = "decision"  # 行政处理决定书
+    PENALTY_NOTICE = "penalty_notice"  # 行政处罚事先告知书 (with the hearing right for a large fine)
+    HEARING_NOTICE = "hearing_notice"  # 听证通知书
+    PENALTY_DECISION = "penalty_decision"  # 行政处罚决定书
 
 
 NOTICE_TITLES: dict[NoticeKind, str] = {
@@ -33,6 +36,9 @@ NOTICE_TITLES: dict[NoticeKind, str] = {
     NoticeKind.SUPERVISION: "督办通知书",
     NoticeKind.DECISION_NOTICE: "行政处理事先告知书",
     NoticeKind.DECISION: "行政处理决定书",
+    NoticeKind.PENALTY_NOTICE: "行政处罚事先告知书",
+    NoticeKind.HEARING_NOTICE: "听证通知书",
+    NoticeKind.PENALTY_DECISION: "行政处罚决定书",
 }
 
 # Type abbreviation inside the document number, e.g. 小人社监令〔2026〕15号.
@@ -47,6 +53,9 @@ DOC_TYPE_ABBR: dict[NoticeKind, str] = {
     NoticeKind.SUPERVISION: "督",
     NoticeKind.DECISION_NOTICE: "处告",
     NoticeKind.DECISION: "处决",
+    NoticeKind.PENALTY_NOTICE: "罚告",
+    NoticeKind.HEARING_NOTICE: "听",
+    NoticeKind.PENALTY_DECISION: "罚决",
 }
 
 SERVED_KINDS = frozenset(k for k in NoticeKind if k not in (NoticeKind.SERVICE_RECEIPT, NoticeKind.SUPERVISION))
@@ -85,6 +94,9 @@ class NoticeWorkerLine(BaseModel):
     name: str
     id_masked: str
     amount: Decimal
+    """The wages owed (ordered, or still owed at a decision)."""
+    compensation: Decimal | None = None
+    """加付赔偿金 on ``amount``: intended (行政处理事先告知书) or decided (行政处理决定书); None on other notices."""
 
 
 class NoticeContext(BaseModel):
@@ -106,6 +118,8 @@ class NoticeContext(BaseModel):
     legal_basis: list[str]
     workers: list[NoticeWorkerLine] = []
     total_amount: Decimal | None = None
+    total_compensation: Decimal | None = None
+    """The 加付赔偿金 of all listed workers (the sum of their lines), on the decision's two notices only."""
     due: date | None = None
     rights: list[str] = []
     contact: str = ""
@@ -120,3 +134,6 @@ class NoticeContext(BaseModel):
     service_recipient: str = ""
     """签收人, when someone other than the addressee signed for it."""
     remarks: str = ""
+    party_address: str = ""
+    """行政处罚决定书 only: the party's address (行政处罚法 art. 59 (一)), printed under its name; empty when the
+    case records none."""

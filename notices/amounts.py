@@ -7,7 +7,7 @@ altered with a stroke of the pen; both must come from the same exact Decimal, ne
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from models.clock import to_shanghai
 
@@ -15,6 +15,7 @@ _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _UNITS = ("", "拾", "佰", "仟")
 _WAN = 10**4
 _YI = 10**8
+_FEN = Decimal("0.01")
 
 
 def _below_wan(n: int) -> str:
@@ -75,6 +76,14 @@ def amount_in_words(amount: Decimal) -> str:
     if fen:
         out += _DIGITS[fen] + "分"
     return out
+
+
+def compensation_on(wages: Decimal, rate: Decimal) -> Decimal:
+    """加付赔偿金 on ``wages`` at ``rate`` of them (0.50 for 50%), to the fen, half up, exactly as the
+    decision's lines are computed: 11000.00 × 0.50 = 5500.00, 333.33 × 0.75 = 249.9975 → 250.00."""
+    if not all(isinstance(v, Decimal) and v.is_finite() and v >= 0 for v in (wages, rate)):
+        raise ValueError("工资金额和加付赔偿金比例应为非负的有限数")
+    return (wages * rate).quantize(_FEN, rounding=ROUND_HALF_UP)
 
 
 def format_yuan(amount: Decimal) -> str:

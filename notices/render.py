@@ -19,7 +19,7 @@ from typing import Any
 
 import typst
 
-from models.notices import NoticeContext, NoticeKind
+from models.notices import NoticeContext, NoticeKind, NoticeWorkerLine
 from notices.amounts import amount_in_words, format_yuan, zh_date, zh_datetime
 
 log = logging.getLogger(__name__)
@@ -49,10 +49,18 @@ class FontsMissingError(RuntimeError):
         )
 
 
+def _worker(line: NoticeWorkerLine) -> dict[str, str]:
+    row = {"name": line.name, "id_masked": line.id_masked, "amount": format_yuan(line.amount)}
+    if line.compensation is not None:
+        row["compensation"] = format_yuan(line.compensation)
+    return row
+
+
 def payload(ctx: NoticeContext) -> dict[str, Any]:
     """Everything the template prints, already formatted in Python (大写, zh dates, separators),
     so the template only lays out strings and never computes with user data."""
-    total = ctx.total_amount
+    total, compensation = ctx.total_amount, ctx.total_compensation
+    both = total + compensation if total is not None and compensation is not None else None
     return {
         "kind": ctx.kind.value,
         "title": ctx.title,
@@ -67,15 +75,21 @@ def payload(ctx: NoticeContext) -> dict[str, Any]:
         "issued_on_zh": zh_date(ctx.issued_on),
         "due_zh": zh_date(ctx.due) if ctx.due else "",
         "contact": ctx.contact,
-        "workers": [{"name": w.name, "id_masked": w.id_masked, "amount": format_yuan(w.amount)} for w in ctx.workers],
+        "workers": [_worker(w) for w in ctx.workers],
         "total_figures": format_yuan(total) if total is not None else "",
         "total_words": amount_in_words(total) if total is not None else "",
+        # the decision's notices: 加付赔偿金 beside the wages, and both together
+        "total_compensation_figures": format_yuan(compensation) if compensation is not None else "",
+        "total_compensation_words": amount_in_words(compensation) if compensation is not None else "",
+        "grand_total_figures": format_yuan(both) if both is not None else "",
+        "grand_total_words": amount_in_words(both) if both is not None else "",
         "served_title": ctx.served_title,
         "served_doc_number": ctx.served_doc_number,
         "served_at_zh": zh_datetime(ctx.served_at) if ctx.served_at else "",
         "service_method": ctx.service_method,
         "service_recipient": ctx.service_recipient,
         "remarks": ctx.remarks,
+        "party_address": ctx.party_address,
         "seal_format": "",
     }
 

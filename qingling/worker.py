@@ -13,6 +13,7 @@ from activities.calendar import CalendarActivities
 from activities.case_store import CaseStore
 from activities.digest import DigestActivities
 from activities.notices import NoticeActivities
+from activities.penalties import PenaltyActivities
 from activities.shared_clock import SharedClockActivities
 from config.settings import Settings
 from notices.render import NoticeRenderer
@@ -51,9 +52,11 @@ def build_worker(
     calendar = CalendarActivities(
         sessions,
         service_days=lambda region: settings.bureau_for(region or "").service_days,
+        defense_days=lambda region: settings.bureau_for(region or "").decision_defense_working_days,
         warning_working_days=settings.warning_working_days,
         level2_working_days=settings.level2_working_days,
     )
+    penalties = PenaltyActivities(settings.penalty_hearing_thresholds, settings.penalty_collective_discussion_from)
     return Worker(
         client,
         task_queue=settings.task_queue,
@@ -71,5 +74,6 @@ def build_worker(
             digest.make_digests,
             calendar.shared_moments,
             shared.raise_shared,
+            penalties.assess_penalty,
         ],
     )

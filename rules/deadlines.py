@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from models.case import DEADLINE_ZH, Deadline, DeadlineKind, DeadlineStatus
+from models.case import DEADLINE_ZH, PARTY_PERIODS, Deadline, DeadlineKind, DeadlineStatus
 from rules.calendar import WorkingCalendar
 
 ACCEPTANCE_WORKING_DAYS = 5
@@ -176,6 +176,60 @@ def working_deadline(cal: WorkingCalendar, kind: DeadlineKind, start: date, exte
     )
 
 
+DECISION_DEFENSE_BASIS = (
+    "行政处理事先告知书：当事人自收到告知书之日起{days}个工作日内可以陈述、申辩（本机关规定）；"
+    "《劳动保障监察条例》第二十六条、《中华人民共和国劳动合同法》第八十五条"
+)
+
+
+PENALTY_DEFENSE_BASIS = (
+    "《中华人民共和国行政处罚法》第四十四条、第四十五条：当事人有权进行陈述和申辩；"
+    "本机关规定自收到行政处罚事先告知书之日起{days}个工作日内提出"
+)
+DEFENSE_BASES = {
+    DeadlineKind.DECISION_DEFENSE: DECISION_DEFENSE_BASIS,
+    DeadlineKind.PENALTY_DEFENSE: PENALTY_DEFENSE_BASIS,
+}
+
+
+def defense_deadline(cal: WorkingCalendar, kind: DeadlineKind, served: date, days: int) -> Deadline:
+    """The party's period to state and defend after a prior notice is served (bureau configuration)."""
+    if isinstance(days, bool) or days < 1:
+        raise ValueError(f"陈述申辩期应为正整数个工作日，而不是 {days!r}")
+    count = add_working_days(cal, served, days)
+    return Deadline(
+        kind=kind,
+        start=served,
+        due=count.due,
+        working_days=days,
+        provisional=count.provisional,
+        basis=DEFENSE_BASES[kind].format(days=days),
+    )
+
+
+CALENDAR_DAY_RULES: dict[DeadlineKind, tuple[int, str]] = {
+    DeadlineKind.PENALTY_HEARING_REQUEST: (
+        5,
+        "《中华人民共和国行政处罚法》第六十四条第（一）项：当事人要求听证的，应当在行政机关告知后五日内提出",
+    ),
+    DeadlineKind.PENALTY_DECISION: (
+        90,
+        "《中华人民共和国行政处罚法》第六十条：行政机关应当自行政处罚案件立案之日起九十日内作出行政处罚决定",
+    ),
+    DeadlineKind.PENALTY_SERVICE: (
+        7,
+        "《中华人民共和国行政处罚法》第六十一条：行政处罚决定书应当在宣告后当场交付当事人；"
+        "当事人不在场的，行政机关应当在七日内依照民事诉讼法的有关规定送达当事人",
+    ),
+}
+"""Deadlines counted in calendar days from an event: how many days, and the legal basis."""
+
+
+def calendar_day_deadline(kind: DeadlineKind, start: date) -> Deadline:
+    days, basis = CALENDAR_DAY_RULES[kind]
+    return Deadline(kind=kind, start=start, due=start + timedelta(days=days), basis=basis)
+
+
 def acceptance_deadline(cal: WorkingCalendar, received: date) -> Deadline:
     """Deciding whether to accept a complaint (受理) is due 5 working days after receipt."""
     return working_deadline(cal, DeadlineKind.ACCEPTANCE, received)
@@ -209,10 +263,22 @@ def service_deadline(issued: date, days: int) -> Deadline:
 
 
 def effective_status(d: Deadline, today: date) -> DeadlineStatus:
-    """A pending deadline whose last day has passed reads as overdue, unless its clock is suspended."""
+    """A pending deadline whose last day has passed reads as overdue, unless its clock is suspended; a party's
+    period (PARTY_PERIODS) that has run its course reads as met — the bureau cannot be late on it."""
     if d.status == DeadlineStatus.PENDING and d.suspended_since is None and today > d.due:
-        return DeadlineStatus.OVERDUE
+        return DeadlineStatus.MET if d.kind in PARTY_PERIODS else DeadlineStatus.OVERDUE
     return d.status
+
+
+def end_party_period(deadlines: list[Deadline], kind: DeadlineKind, on: date) -> list[Deadline]:
+    """New list; the party's period of ``kind`` is over: on its last day if it ran its course, else ``on``
+    (the bureau acted on a defence received within it)."""
+    return [
+        d.model_copy(update={"status": DeadlineStatus.MET, "met_at": min(on, d.due)})
+        if d.kind == kind and d.open
+        else d
+        for d in deadlines
+    ]
 
 
 def mark_overdue(deadlines: list[Deadline], kind: DeadlineKind, due: date) -> list[Deadline]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from models.case import (
     ESCALATION_LEVEL,
+    PARTY_PERIODS,
     SHARED_KINDS,
     CaseState,
     Deadline,
@@ -52,7 +53,7 @@ def end_of(day: date) -> datetime:
 
 def alarms(d: Deadline) -> list[Alarm]:
     """Every alarm an open, running deadline has, raised or not."""
-    if not d.open or d.suspended_since is not None:
+    if not d.open or d.suspended_since is not None or d.kind in PARTY_PERIODS:
         return []
     return alarms_of(d.kind, d.due, d.warn_on, d.escalate_after)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from models.actions import (
     AcceptBody,
@@ -16,25 +16,37 @@ from models.actions import (
     Body,
     CloseBody,
     CloseReason,
+    DecidePenaltyBody,
+    DefenseProcedure,
     ExtendInvestigationBody,
+    IssueDecisionBody,
     IssueOrderBody,
     OrderAddressee,
     PaymentLine,
+    ProposeDecisionBody,
+    ProposePenaltyBody,
     RecordAidBody,
     RecordFindingBody,
+    RecordHearingBody,
     RecordPaymentBody,
+    RecordReviewBody,
     RecordServiceBody,
     RecordSupplementBody,
     RejectBody,
     RejectReason,
+    RequestHearingBody,
+    ScheduleHearingBody,
     ServiceMethod,
     SetClearDeadlineBody,
+    SubmitDefenseBody,
 )
-from models.case import Aid, CaseState, DeadlineKind, Payment, Role, Stage, WorkerState, totals_by_source
+from models.case import Aid, CaseState, DeadlineKind, NoticeRef, Payment, Role, Stage, WorkerState, totals_by_source
 from models.clock import shanghai_date
+from models.enforcement import DecisionLine, PenaltyTrack
 from models.errors import ErrorCode, Refusal
-from models.money import ZERO
+from models.money import FEN, ZERO
 from models.notices import SERVED_KINDS, NoticeKind
+from rules.penalties import range_problem
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far ahead of the server's clock a reported moment may lie (a phone's clock runs fast)."""
@@ -49,6 +61,13 @@ class ActionRule:
 _OPEN = frozenset({Stage.INVESTIGATING, Stage.ORDERED})
 _CLOSERS = frozenset({Role.SUPERVISOR, Role.HEAD})
 _INSPECTOR = frozenset({Role.INSPECTOR})
+_PENALTY_STAGES = frozenset({Stage.INVESTIGATING, Stage.ORDERED, Stage.CLEARED})
+PENALTY_DECISION_DAYS = 90
+"""行政处罚法 2021 art. 60: decided within 90 days of 立案."""
+HEARING_REQUEST_DAYS = 5
+"""Art. 64 (一): the party asks for a hearing within 5 days of being told."""
+HEARING_NOTICE_DAYS = 7
+"""Art. 64 (二): the hearing is announced 7 days before it is held."""
 RULES: dict[Action, ActionRule] = {
     Action.ACCEPT: ActionRule(_INSPECTOR, frozenset({Stage.INTAKE})),
     Action.REJECT: ActionRule(_INSPECTOR, frozenset({Stage.INTAKE})),
@@ -65,6 +84,18 @@ RULES: dict[Action, ActionRule] = {
     Action.SET_CLEAR_DEADLINE: ActionRule(_CLOSERS, frozenset({Stage.INTAKE, *_OPEN})),
     # Aid may be recorded after the wages were paid: it was often given before.
     Action.RECORD_AID: ActionRule(_INSPECTOR, frozenset({*_OPEN, Stage.CLEARED})),
+    # The decision track runs beside the ordered stage (domain: decide, head; 条例 art. 26).
+    Action.PROPOSE_DECISION: ActionRule(_INSPECTOR, frozenset({Stage.ORDERED})),
+    Action.SUBMIT_DEFENSE: ActionRule(_INSPECTOR, _PENALTY_STAGES),
+    Action.ISSUE_DECISION: ActionRule(frozenset({Role.HEAD}), frozenset({Stage.ORDERED})),
+    # The penalty track (行政处罚法 2021) runs beside the stage once the case is filed.
+    Action.PROPOSE_PENALTY: ActionRule(_INSPECTOR, _PENALTY_STAGES),
+    Action.REQUEST_HEARING: ActionRule(_INSPECTOR, _PENALTY_STAGES),
+    Action.SCHEDULE_HEARING: ActionRule(_INSPECTOR, _PENALTY_STAGES),
+    Action.RECORD_HEARING: ActionRule(_INSPECTOR, _PENALTY_STAGES),
+    Action.RECORD_LEGAL_REVIEW: ActionRule(frozenset({Role.SUPERVISOR}), _PENALTY_STAGES),
+    Action.RECORD_COLLECTIVE_DISCUSSION: ActionRule(frozenset({Role.HEAD}), _PENALTY_STAGES),
+    Action.DECIDE_PENALTY: ActionRule(frozenset({Role.HEAD}), _PENALTY_STAGES),
 }
 
 
@@ -100,6 +131,21 @@ def check_input(body: Body, now: datetime) -> None:
             _not_future(line.paid_at, now, f"payments.{i}.paid_at")
     if isinstance(body, RecordAidBody):
         _not_future(body.paid_at, now, "paid_at")
+    if isinstance(body, ProposePenaltyBody):
+        problem = range_problem(body.basis, body.amount)
+        if problem:
+            raise Refusal(ErrorCode.PENALTY_OUT_OF_RANGE, problem, field="amount")
+    if isinstance(body, DecidePenaltyBody) and body.impose and body.amount is None:
+        raise Refusal(ErrorCode.AMOUNT_REQUIRED, field="amount")
+    if isinstance(body, RequestHearingBody):
+        _not_future(body.requested_at, now, "requested_at")
+    if (
+        isinstance(body, ScheduleHearingBody)
+        and (shanghai_date(body.hearing_at) - shanghai_date(now)).days < HEARING_NOTICE_DAYS
+    ):
+        raise Refusal(ErrorCode.HEARING_TOO_SOON, field="hearing_at")
+    if isinstance(body, RecordHearingBody):
+        _not_future(body.held_at, now, "held_at")
 
 
 def _workers(case: CaseState) -> dict[str, WorkerState]:
@@ -206,6 +252,139 @@ def check_aid(case: CaseState, body: RecordAidBody) -> None:
         raise Refusal(ErrorCode.DUPLICATE_AID)
 
 
+def _order_unpaid_past_due(case: CaseState, now: datetime) -> None:
+    """An administrative decision rests on an order that was served and whose pay-by date passed unpaid."""
+    if not order_served(case):
+        raise Refusal(ErrorCode.ORDER_NOT_SERVED)
+    if case.order_due is None or shanghai_date(now) <= case.order_due:
+        raise Refusal(ErrorCode.ORDER_NOT_DUE)
+    if case.outstanding == ZERO:
+        raise Refusal(ErrorCode.NOTHING_OUTSTANDING)
+
+
+def check_propose_decision(case: CaseState, now: datetime) -> None:
+    if case.decision is not None:
+        decided = case.decision.decided_at is not None
+        raise Refusal(ErrorCode.ALREADY_DECIDED if decided else ErrorCode.DECISION_ALREADY_PROPOSED)
+    _order_unpaid_past_due(case, now)
+
+
+def defense_procedure(case: CaseState, body: SubmitDefenseBody) -> DefenseProcedure:
+    """Which prior notice a defence answers: the one named, or the only one awaiting a defence."""
+    open_ = []
+    if case.decision is not None and case.decision.decided_at is None:
+        open_.append(DefenseProcedure.DECISION)
+    if case.penalty is not None and case.penalty.decided_at is None:
+        open_.append(DefenseProcedure.PENALTY)
+    if body.procedure is not None:
+        if body.procedure not in open_:
+            raise Refusal(ErrorCode.NO_DEFENSE_OPEN)
+        return body.procedure
+    if not open_:
+        raise Refusal(ErrorCode.NO_DEFENSE_OPEN)
+    if len(open_) > 1:
+        raise Refusal(ErrorCode.DEFENSE_AMBIGUOUS, field="procedure")
+    return open_[0]
+
+
+def _open_penalty(case: CaseState) -> PenaltyTrack:
+    track = case.penalty
+    if track is None:
+        raise Refusal(ErrorCode.NO_PENALTY_PROPOSED)
+    if track.decided_at is not None:
+        raise Refusal(ErrorCode.ALREADY_DECIDED)
+    return track
+
+
+def _penalty_notice_served(case: CaseState, track: PenaltyTrack) -> NoticeRef:
+    notice = case.notice(track.prior_notice_id) if track.prior_notice_id else None
+    if notice is None or notice.served_at is None:
+        raise Refusal(ErrorCode.PENALTY_NOTICE_NOT_SERVED)
+    return notice
+
+
+def check_propose_penalty(case: CaseState) -> None:
+    if case.penalty is not None:
+        raise Refusal(ErrorCode.PENALTY_ALREADY_PROPOSED)
+
+
+def check_request_hearing(case: CaseState, body: RequestHearingBody) -> None:
+    track = _open_penalty(case)
+    if not track.hearing_right:
+        raise Refusal(ErrorCode.NO_HEARING_RIGHT)
+    if track.hearing_requested_at is not None:
+        raise Refusal(ErrorCode.HEARING_ALREADY_REQUESTED)
+    served = _penalty_notice_served(case, track)
+    assert served.served_at is not None
+    if (shanghai_date(body.requested_at) - shanghai_date(served.served_at)).days > HEARING_REQUEST_DAYS:
+        raise Refusal(ErrorCode.HEARING_WINDOW_CLOSED)
+
+
+def check_schedule_hearing(case: CaseState) -> None:
+    track = _open_penalty(case)
+    if track.hearing_requested_at is None:
+        raise Refusal(ErrorCode.NO_HEARING_REQUESTED)
+
+
+def check_record_hearing(case: CaseState, body: RecordHearingBody) -> None:
+    track = _open_penalty(case)
+    if track.hearing_at is None:
+        raise Refusal(ErrorCode.HEARING_NOT_SCHEDULED)
+    if shanghai_date(body.held_at) < shanghai_date(track.hearing_at):
+        raise Refusal(ErrorCode.HEARING_TOO_SOON, "听证不能早于听证通知书载明的日期举行", field="held_at")
+
+
+def check_decide_penalty(case: CaseState, body: DecidePenaltyBody, now: datetime) -> None:
+    """The prior notice served; the party's periods over (or used); a requested hearing held; legal review
+    and, where configured, collective discussion recorded; within 90 days of 立案; never heavier than the
+    notice after the party defended (art. 45), and inside the provision's range."""
+    track = _open_penalty(case)
+    served = _penalty_notice_served(case, track)
+    assert served.served_at is not None
+    today = shanghai_date(now)
+    if case.accepted_at is not None and (today - shanghai_date(case.accepted_at)).days > PENALTY_DECISION_DAYS:
+        raise Refusal(ErrorCode.PENALTY_TIME_LIMIT)
+    if track.hearing_requested_at is not None:
+        if track.hearing_held_at is None:
+            raise Refusal(ErrorCode.HEARING_PENDING)
+    else:
+        if track.hearing_right and (today - shanghai_date(served.served_at)).days <= HEARING_REQUEST_DAYS:
+            raise Refusal(ErrorCode.HEARING_WINDOW_OPEN)
+        period = next((d for d in case.deadlines if d.kind == DeadlineKind.PENALTY_DEFENSE), None)
+        if not track.defenses and (period is None or today <= period.due):
+            raise Refusal(ErrorCode.PENALTY_DEFENSE_RUNNING)
+    if track.legal_review_at is None:
+        raise Refusal(ErrorCode.LEGAL_REVIEW_MISSING)
+    if track.collective_discussion_required and track.collective_discussion_at is None:
+        raise Refusal(ErrorCode.COLLECTIVE_DISCUSSION_MISSING)
+    if body.impose and body.amount is not None:
+        if track.defended and body.amount > track.proposed_amount:
+            raise Refusal(ErrorCode.HEAVIER_AFTER_DEFENSE, field="amount")
+        problem = range_problem(track.basis, body.amount)
+        if problem:
+            raise Refusal(ErrorCode.PENALTY_OUT_OF_RANGE, problem, field="amount")
+
+
+def check_issue_decision(case: CaseState, body: IssueDecisionBody, now: datetime) -> None:
+    """After the prior notice was served and the party defended or let its period pass; never heavier than
+    the notice said (the party defended against that)."""
+    track = case.decision
+    if track is None:
+        raise Refusal(ErrorCode.NO_DECISION_NOTICE)
+    if track.decided_at is not None:
+        raise Refusal(ErrorCode.ALREADY_DECIDED)
+    _order_unpaid_past_due(case, now)
+    notice = case.notice(track.prior_notice_id) if track.prior_notice_id else None
+    if notice is None or not notice.served:
+        raise Refusal(ErrorCode.DECISION_NOTICE_NOT_SERVED)
+    if not track.defenses:
+        period = next((d for d in case.deadlines if d.kind == DeadlineKind.DECISION_DEFENSE), None)
+        if period is None or shanghai_date(now) <= period.due:
+            raise Refusal(ErrorCode.DEFENSE_PERIOD_RUNNING)
+    if body.compensation_rate > track.proposed_rate:
+        raise Refusal(ErrorCode.HEAVIER_THAN_NOTICED, field="compensation_rate")
+
+
 def check_close(case: CaseState, body: CloseBody, role: Role) -> None:
     """Closing reasons follow 劳动保障监察条例 art. 18; a case whose confirmed arrears are zero is
     ``no_violation``, never ``cleared``."""
@@ -265,6 +444,24 @@ def check(case: CaseState, action: Action, role: Role, body: Body, now: datetime
         check_extension(case, now)
     elif isinstance(body, RecordAidBody):
         check_aid(case, body)
+    elif isinstance(body, ProposeDecisionBody):
+        check_propose_decision(case, now)
+    elif isinstance(body, SubmitDefenseBody):
+        defense_procedure(case, body)
+    elif isinstance(body, ProposePenaltyBody):
+        check_propose_penalty(case)
+    elif isinstance(body, RequestHearingBody):
+        check_request_hearing(case, body)
+    elif isinstance(body, ScheduleHearingBody):
+        check_schedule_hearing(case)
+    elif isinstance(body, RecordHearingBody):
+        check_record_hearing(case, body)
+    elif isinstance(body, RecordReviewBody):
+        _open_penalty(case)
+    elif isinstance(body, DecidePenaltyBody):
+        check_decide_penalty(case, body, now)
+    elif isinstance(body, IssueDecisionBody):
+        check_issue_decision(case, body, now)
 
 
 def apply_finding(case: CaseState, body: RecordFindingBody) -> CaseState:
@@ -298,6 +495,19 @@ def apply_aid(case: CaseState, body: RecordAidBody) -> CaseState:
     """Aid is added to the ledger; the workers' paid amounts, and so the debt and the stage, stay as they were."""
     aid = Aid(id_number=body.id_number, amount=body.amount, paid_at=body.paid_at)
     return case.model_copy(update={"aid": [*case.aid, aid]})
+
+
+def decision_lines(case: CaseState, rate: Decimal) -> list[DecisionLine]:
+    """Each worker still owed: the wages outstanding and 加付赔偿金 at ``rate`` of them, to the fen (half up)."""
+    return [
+        DecisionLine(
+            id_number=w.id_number,
+            wages=w.outstanding,
+            compensation=(w.outstanding * rate).quantize(FEN, rounding=ROUND_HALF_UP),
+        )
+        for w in case.workers
+        if w.outstanding > ZERO
+    ]
 
 
 def settle(case: CaseState) -> CaseState:

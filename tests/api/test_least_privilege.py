@@ -233,6 +233,7 @@ async def test_no_other_answer_has_a_field_for_personal_data(api: Api) -> None:
         ("get", "/api/v1/cases/{case_id}"),
         ("post", "/api/v1/cases"),
         ("post", "/api/v1/cases/{case_id}/actions/{action}"),
+        ("get", "/api/v1/cases/{case_id}/ledger"),  # the case page's money, under the same rule
     }
     personal = {"id_number", "phone", "complainant"}
     checked = 0

@@ -92,3 +92,20 @@ async def test_an_order_to_the_general_contractor(api: Api) -> None:
     r = await action(api, cid, "issue_order", {"due_date": due, "addressee": "general_contractor"})
     assert r.status_code == 200, r.text
     assert r.json()["order_addressee"] == "general_contractor"
+
+
+def test_the_ledger_masks_for_anyone_outside_the_region() -> None:
+    from api.views import ledger
+    from tests.rules.test_transitions import case
+
+    state = case()
+    rows = [
+        {
+            "kind": "record_aid",
+            "data": {"id_number": make_id(1), "amount": "10.00", "paid_at": "2026-11-20T09:00:00+08:00"},
+        },
+        {"kind": "accept", "data": {}},
+    ]
+    shown = ledger(state, rows, personal=False)
+    assert [line.id_number for line in shown.lines] == [make_id(1)[:6] + "********" + make_id(1)[-4:]]
+    assert ledger(state, rows, personal=True).lines[0].id_number == make_id(1)

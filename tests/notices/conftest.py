@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
 from models.case import CaseIntake, CaseState, Deadline, DeadlineKind, DeadlineStatus, NoticeRef
+from models.enforcement import DecisionLine, DecisionTrack, PenaltyBasis, PenaltyTrack
 from models.notices import Bureau, NoticeContext, NoticeKind
 from models.start import CaseStart
+from notices.amounts import compensation_on
 from notices.context import build_context
 from notices.render import NoticeRenderer
 from tests.builders import intake_body
@@ -47,6 +50,41 @@ OVERDUE_ACCEPTANCE = Deadline(
 )
 
 
+def decided(case: CaseState, rate: Decimal = Decimal("0.50")) -> DecisionTrack:
+    """The administrative decision made on every worker's outstanding wages, with 加付赔偿金 at ``rate``."""
+    lines = [
+        DecisionLine(id_number=w.id_number, wages=w.outstanding, compensation=compensation_on(w.outstanding, rate))
+        for w in case.workers
+        if w.outstanding > 0
+    ]
+    at = datetime.fromisoformat("2026-11-21T09:00:00+08:00")
+    return DecisionTrack(proposed_rate=rate, proposed_at=at, rate=rate, lines=lines, decided_at=at)
+
+
+def penalised() -> PenaltyTrack:
+    """A fine of 20,000 yuan under 条例 art. 30, proposed with the right to a hearing, heard, reviewed and
+    imposed, so that each of the penalty's three notices can be built from the same case."""
+
+    def at(moment: str) -> datetime:
+        return datetime.fromisoformat(f"2026-11-{moment}+08:00")
+
+    return PenaltyTrack(
+        basis=PenaltyBasis.INSPECTION_ART30,
+        proposed_amount=Decimal("20000.00"),
+        proposed_at=at("06T09:00:00"),
+        hearing_right=True,
+        hearing_requested_at=at("09T10:00:00"),
+        hearing_at=at("18T09:30:00"),
+        hearing_place="太原市小店区某路1号听证室",
+        hearing_held_at=at("18T09:30:00"),
+        legal_review_at=at("20T10:00:00"),
+        decided_at=at("21T15:00:00"),
+        imposed=True,
+        amount=Decimal("20000.00"),
+        reason="违法事实清楚，证据确凿",
+    )
+
+
 def make_case(workers: int = 2, **overrides: Any) -> CaseState:
     """A case as the workflow holds it after intake, with the fields each notice needs filled in."""
     intake = CaseIntake.model_validate(intake_body(workers=workers, received_at=RECEIVED, **overrides))
@@ -58,6 +96,8 @@ def make_case(workers: int = 2, **overrides: Any) -> CaseState:
             "rejection_reason": "不属于本机关管辖，请向迎泽区人力资源和社会保障局反映",
             "close_reason": "cleared",
             "deadlines": [OVERDUE_ACCEPTANCE],
+            "decision": decided(state),
+            "penalty": penalised(),
         }
     )
 

@@ -31,6 +31,14 @@ PAID_AT = datetime(2026, 11, 21, 1, tzinfo=UTC)
 NOW = datetime(2026, 11, 22, 2, tzinfo=UTC)
 
 INSPECTOR_EVERYWHERE = {Action.RECORD_SERVICE}
+PENALTY_INSPECTOR = {
+    Action.SUBMIT_DEFENSE,
+    Action.PROPOSE_PENALTY,
+    Action.REQUEST_HEARING,
+    Action.SCHEDULE_HEARING,
+    Action.RECORD_HEARING,
+}
+PENALTY_HEAD = {Action.RECORD_COLLECTIVE_DISCUSSION, Action.DECIDE_PENALTY}
 EXPECTED = {
     (Stage.INTAKE, Role.INSPECTOR): {Action.ACCEPT, Action.REJECT, Action.REQUEST_SUPPLEMENT, Action.RECORD_SUPPLEMENT},
     (Stage.INVESTIGATING, Role.INSPECTOR): {
@@ -38,17 +46,35 @@ EXPECTED = {
         Action.ISSUE_ORDER,
         Action.RECORD_PAYMENT,
         Action.RECORD_AID,
+        *PENALTY_INSPECTOR,
     },
-    (Stage.ORDERED, Role.INSPECTOR): {Action.RECORD_FINDING, Action.RECORD_PAYMENT, Action.RECORD_AID},
-    (Stage.CLEARED, Role.INSPECTOR): {Action.RECORD_AID},
+    (Stage.ORDERED, Role.INSPECTOR): {
+        Action.RECORD_FINDING,
+        Action.RECORD_PAYMENT,
+        Action.RECORD_AID,
+        Action.PROPOSE_DECISION,
+        *PENALTY_INSPECTOR,
+    },
+    (Stage.CLEARED, Role.INSPECTOR): {Action.RECORD_AID, *PENALTY_INSPECTOR},
     (Stage.INTAKE, Role.SUPERVISOR): {Action.SET_CLEAR_DEADLINE},
-    (Stage.INVESTIGATING, Role.SUPERVISOR): {Action.CLOSE, Action.SET_CLEAR_DEADLINE},
-    (Stage.ORDERED, Role.SUPERVISOR): {Action.CLOSE, Action.SET_CLEAR_DEADLINE},
-    (Stage.CLEARED, Role.SUPERVISOR): {Action.CLOSE},
+    (Stage.INVESTIGATING, Role.SUPERVISOR): {Action.CLOSE, Action.SET_CLEAR_DEADLINE, Action.RECORD_LEGAL_REVIEW},
+    (Stage.ORDERED, Role.SUPERVISOR): {Action.CLOSE, Action.SET_CLEAR_DEADLINE, Action.RECORD_LEGAL_REVIEW},
+    (Stage.CLEARED, Role.SUPERVISOR): {Action.CLOSE, Action.RECORD_LEGAL_REVIEW},
     (Stage.INTAKE, Role.HEAD): {Action.SET_CLEAR_DEADLINE},
-    (Stage.INVESTIGATING, Role.HEAD): {Action.CLOSE, Action.SET_CLEAR_DEADLINE, Action.EXTEND_INVESTIGATION},
-    (Stage.ORDERED, Role.HEAD): {Action.CLOSE, Action.SET_CLEAR_DEADLINE, Action.EXTEND_INVESTIGATION},
-    (Stage.CLEARED, Role.HEAD): {Action.CLOSE},
+    (Stage.INVESTIGATING, Role.HEAD): {
+        Action.CLOSE,
+        Action.SET_CLEAR_DEADLINE,
+        Action.EXTEND_INVESTIGATION,
+        *PENALTY_HEAD,
+    },
+    (Stage.ORDERED, Role.HEAD): {
+        Action.CLOSE,
+        Action.SET_CLEAR_DEADLINE,
+        Action.EXTEND_INVESTIGATION,
+        Action.ISSUE_DECISION,
+        *PENALTY_HEAD,
+    },
+    (Stage.CLEARED, Role.HEAD): {Action.CLOSE, *PENALTY_HEAD},
 }
 
 
