@@ -17,6 +17,7 @@ from models.clock import SHANGHAI
 from models.shared_clock import SHARED_MOMENTS, SharedMomentsInput
 from rules.calendar import WorkingCalendar
 from rules.clear import clear_deadline, major_deadline
+from rules.court import court_enforcement_deadline
 from rules.deadlines import (
     CALENDAR_DAY_RULES,
     DEFENSE_BASES,
@@ -114,6 +115,8 @@ class CalendarActivities:
             return defense_deadline(cal, inp.kind, inp.start, self._defense_days(inp.region_code))
         if inp.kind in CALENDAR_DAY_RULES:
             return calendar_day_deadline(inp.kind, inp.start)
+        if inp.kind == DeadlineKind.COURT_ENFORCEMENT:
+            return court_enforcement_deadline(inp.start)
         if inp.kind in WORKING_DAY_RULES:
             return working_deadline(cal, inp.kind, inp.start, inp.extended_by)
         if inp.kind in CLEAR_KINDS:

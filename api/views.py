@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from api.masking import mask_record, masked_id, masked_phone
 from db.cases import ListedCase
+from models.actions import ChallengeKind
 from models.activities import CaseEvent
 from models.case import (
     CaseState,
@@ -25,10 +26,11 @@ from models.case import (
     Role,
 )
 from models.clock import to_shanghai
-from models.enforcement import DecisionTrack, PenaltyTrack
+from models.enforcement import CourtEnforcement, DecisionTrack, PenaltyTrack
 from models.identity import mask_numbers
 from models.money import Balance
 from rules import transitions
+from rules.court import challenge_ends
 from rules.deadlines import effective_status
 
 
@@ -97,6 +99,42 @@ class DefenseView(BaseModel):
     """As recorded; ID and mobile numbers in it are masked."""
 
 
+class EnforcementView(BaseModel):
+    """After service: the review (60 days) and litigation (6 months) periods, a challenge, and going to court
+    (行政强制法 art. 53)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    status: str
+    """not_served, running, challenged, not_needed (complied with), due (apply to the court), filed,
+    concluded."""
+    served_on: date | None
+    review_ends: date | None
+    litigation_ends: date | None
+    challenge: str | None
+    challenged_on: date | None
+    filed_on: date | None
+    court: str | None
+    reference: str | None
+    outcome: str | None
+
+
+def enforcement_view(e: CourtEnforcement) -> EnforcementView:
+    served = e.served_on
+    return EnforcementView(
+        status=e.status,
+        served_on=served,
+        review_ends=challenge_ends(served, ChallengeKind.REVIEW) if served else None,
+        litigation_ends=challenge_ends(served, ChallengeKind.LITIGATION) if served else None,
+        challenge=e.challenge,
+        challenged_on=e.challenged_on,
+        filed_on=e.filed_on,
+        court=e.court,
+        reference=e.reference,
+        outcome=e.outcome,
+    )
+
+
 class DecisionView(BaseModel):
     """The administrative decision track (行政处理决定): ``noticed`` once the 行政处理事先告知书 is issued,
     ``decided`` once the head issued the 行政处理决定书."""
@@ -115,6 +153,7 @@ class DecisionView(BaseModel):
     """加付赔偿金 in total."""
     decided_at: datetime | None
     notice_id: str | None
+    enforcement: EnforcementView
 
 
 def decision_view(track: DecisionTrack | None) -> DecisionView | None:
@@ -131,6 +170,7 @@ def decision_view(track: DecisionTrack | None) -> DecisionView | None:
         compensation=track.compensation if decided else None,
         decided_at=to_shanghai(track.decided_at) if track.decided_at else None,
         notice_id=track.notice_id,
+        enforcement=enforcement_view(track.enforcement),
     )
 
 
@@ -156,6 +196,8 @@ class PenaltyView(BaseModel):
     imposed: bool | None
     amount: Balance | None
     notice_id: str | None
+    fine_paid_on: date | None
+    enforcement: EnforcementView
 
 
 def _at(moment: datetime | None) -> datetime | None:
@@ -182,6 +224,8 @@ def penalty_view(track: PenaltyTrack | None) -> PenaltyView | None:
         imposed=track.imposed,
         amount=track.amount,
         notice_id=track.notice_id,
+        fine_paid_on=track.fine_paid_on,
+        enforcement=enforcement_view(track.enforcement),
     )
 
 

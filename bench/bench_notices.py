@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -34,10 +35,12 @@ def main(n: int = 50) -> None:
     from bench._builders import intake_body
     from models.actions import Actor
     from models.case import CaseIntake, CaseState, Deadline, DeadlineKind, DeadlineStatus, NoticeRef, Role
+    from models.enforcement import CourtEnforcement, DecisionTrack, PenaltyBasis, PenaltyTrack
     from models.notices import Bureau, NoticeContext, NoticeKind
     from models.start import CaseStart
     from notices.context import build_context
     from notices.render import BODY_FONT, NoticeRenderer
+    from rules.transitions import decision_lines
     from workflows.case import initial_state
 
     bureau = Bureau(name="太原市小店区人力资源和社会保障局", abbr="小人社监", region_code="140105")
@@ -51,10 +54,42 @@ def main(n: int = 50) -> None:
         service_method="direct",
     )
 
+    fine = NoticeRef(
+        notice_id="C1-penalty_decision-1",
+        kind="penalty_decision",
+        doc_number="小人社监罚决〔2026〕1号",
+        issued_at=datetime(2026, 11, 21, 7, tzinfo=UTC),
+        sha256="0" * 64,
+        served_at=datetime(2026, 11, 22, 2, tzinfo=UTC),
+        service_method="direct",
+    )
+    at = datetime(2026, 11, 21, 7, tzinfo=UTC)
+
     def make_case(workers: int) -> CaseState:
         intake = CaseIntake.model_validate(intake_body(workers=workers))
         actor = Actor(user_id="u", name="inspector", role=Role.INSPECTOR)
         state = initial_state(CaseStart(case_id="C1", intake=intake, created_by=actor))
+        rate = Decimal("0.50")
+        # every notice kind can be built: a decision made, a fine imposed after a hearing and gone to court
+        decision = DecisionTrack(
+            proposed_rate=rate, proposed_at=at, rate=rate, lines=decision_lines(state, rate), decided_at=at
+        )
+        penalty = PenaltyTrack(
+            basis=PenaltyBasis.INSPECTION_ART30,
+            proposed_amount=Decimal("20000"),
+            proposed_at=at,
+            hearing_right=True,
+            hearing_requested_at=at,
+            hearing_at=at,
+            hearing_place="听证室",
+            hearing_held_at=at,
+            legal_review_at=at,
+            decided_at=at,
+            imposed=True,
+            amount=Decimal("20000"),
+            notice_id=fine.notice_id,
+            enforcement=CourtEnforcement(served_on=date(2026, 11, 22), opened_at=at),
+        )
         return state.model_copy(
             update={
                 "case_number": "小人社监案〔2026〕7号",
@@ -63,7 +98,9 @@ def main(n: int = 50) -> None:
                 "rejection_reason": "请向迎泽区人力资源和社会保障局反映",
                 "supplement_missing": "工资欠条",
                 "close_reason": "cleared",
-                "notices": [served],
+                "notices": [served, fine],
+                "decision": decision,
+                "penalty": penalty,
                 # what a 督办通知书 chases: an acceptance deadline five working days overdue
                 "deadlines": [
                     Deadline(
@@ -115,7 +152,7 @@ def main(n: int = 50) -> None:
     b_median, b_mean = statistics.median(base), statistics.mean(base)
     print(f"baseline one-line doc ({n} runs):  median {_ms(b_median)}, mean {_ms(b_mean)}")
     print(
-        f"notices (4 kinds, 1–20 workers):   median {_ms(statistics.median(notice))}, "
+        f"notices ({len(kinds)} kinds, 1–20 workers):  median {_ms(statistics.median(notice))}, "
         f"mean {_ms(statistics.mean(notice))}, max {_ms(max(notice))}"
     )
     print(f"ratio notice / baseline (median):  {statistics.median(notice) / b_median:.1f}x")

@@ -39,6 +39,9 @@ class Action(StrEnum):
     RECORD_LEGAL_REVIEW = "record_legal_review"
     RECORD_COLLECTIVE_DISCUSSION = "record_collective_discussion"
     DECIDE_PENALTY = "decide_penalty"
+    RECORD_CHALLENGE = "record_challenge"
+    RECORD_FINE_PAID = "record_fine_paid"
+    RECORD_COURT_ENFORCEMENT = "record_court_enforcement"
 
 
 ACTION_ZH: dict[Action, str] = {
@@ -64,6 +67,9 @@ ACTION_ZH: dict[Action, str] = {
     Action.RECORD_LEGAL_REVIEW: "登记法制审核意见",
     Action.RECORD_COLLECTIVE_DISCUSSION: "登记负责人集体讨论",
     Action.DECIDE_PENALTY: "作出行政处罚决定",
+    Action.RECORD_CHALLENGE: "登记复议或诉讼",
+    Action.RECORD_FINE_PAID: "登记罚款缴纳",
+    Action.RECORD_COURT_ENFORCEMENT: "登记申请法院强制执行",
 }
 
 
@@ -259,6 +265,33 @@ class IssueDecisionBody(Body):
     compensation_rate: CompensationRate
 
 
+class ChallengeKind(StrEnum):
+    REVIEW = "review"  # 行政复议, within 60 days of service
+    LITIGATION = "litigation"  # 行政诉讼, within 6 months of service
+
+
+class RecordChallengeBody(Body):
+    """The party applied for review or sued against the decision or the fine: no court enforcement then."""
+
+    procedure: DefenseProcedure
+    kind: ChallengeKind
+    filed_on: EdgeDate
+
+
+class RecordFinePaidBody(Body):
+    paid_on: EdgeDate
+
+
+class RecordCourtEnforcementBody(Body):
+    """The application to the people's court (first: when and to which court), later its outcome."""
+
+    procedure: DefenseProcedure
+    filed_on: EdgeDate | None = None
+    court: OrgName | None = None
+    reference: Token | None = None
+    outcome: Reason | None = None
+
+
 class CloseReason(StrEnum):
     """Why a case closes (劳动保障监察条例 art. 18)."""
 
@@ -309,6 +342,9 @@ BODY_MODELS: dict[Action, type[Body]] = {
     Action.RECORD_LEGAL_REVIEW: RecordReviewBody,
     Action.RECORD_COLLECTIVE_DISCUSSION: RecordReviewBody,
     Action.DECIDE_PENALTY: DecidePenaltyBody,
+    Action.RECORD_CHALLENGE: RecordChallengeBody,
+    Action.RECORD_FINE_PAID: RecordFinePaidBody,
+    Action.RECORD_COURT_ENFORCEMENT: RecordCourtEnforcementBody,
 }
 
 

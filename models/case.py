@@ -211,6 +211,7 @@ class DeadlineKind(StrEnum):
     PENALTY_DEFENSE = "penalty_defense"
     PENALTY_DECISION = "penalty_decision"
     PENALTY_SERVICE = "penalty_service"
+    COURT_ENFORCEMENT = "court_enforcement"
 
 
 DEADLINE_ZH: dict[DeadlineKind, str] = {
@@ -235,6 +236,7 @@ DEADLINE_ZH: dict[DeadlineKind, str] = {
     DeadlineKind.PENALTY_DEFENSE: "行政处罚陈述申辩期",
     DeadlineKind.PENALTY_DECISION: "行政处罚决定期限",
     DeadlineKind.PENALTY_SERVICE: "行政处罚决定书送达期限",
+    DeadlineKind.COURT_ENFORCEMENT: "申请人民法院强制执行期限",
 }
 
 PARTY_PERIODS = frozenset(

@@ -5,6 +5,7 @@ the wages plus 加付赔偿金 (劳动保障监察条例 art. 26; 劳动合同�
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
@@ -77,6 +78,40 @@ class Defense(BaseModel):
     recorded_by: str
 
 
+class CourtEnforcement(BaseModel):
+    """After a decision or a fine is served: the party may apply for review (60 days) or sue (6 months);
+    if it does neither and does not comply, the bureau applies to the court within 3 months (行政强制法
+    art. 53)."""
+
+    served_on: date | None = None
+    """When the decision (or the 行政处罚决定书) was served: the periods run from here."""
+    challenge: str | None = None
+    """``review`` (行政复议) or ``litigation`` (行政诉讼), once the party challenged it."""
+    challenged_on: date | None = None
+    opened_at: AwareDatetime | None = None
+    """When the periods passed unchallenged and not complied with: the court-enforcement deadline opened."""
+    not_needed_at: AwareDatetime | None = None
+    """When the periods passed and the party had complied: nothing to enforce."""
+    filed_on: date | None = None
+    court: str | None = None
+    reference: str | None = None
+    outcome: str | None = None
+
+    @property
+    def status(self) -> str:
+        if self.outcome:
+            return "concluded"
+        if self.filed_on:
+            return "filed"
+        if self.opened_at:
+            return "due"
+        if self.not_needed_at:
+            return "not_needed"
+        if self.challenge:
+            return "challenged"
+        return "running" if self.served_on else "not_served"
+
+
 class DecisionLine(BaseModel):
     """One worker in the decision: the wages still owed and the 加付赔偿金 on them."""
 
@@ -98,6 +133,7 @@ class DecisionTrack(BaseModel):
     lines: list[DecisionLine] = []
     decided_at: AwareDatetime | None = None
     notice_id: str | None = None
+    enforcement: CourtEnforcement = CourtEnforcement()
 
     @property
     def status(self) -> str:
@@ -141,6 +177,8 @@ class PenaltyTrack(BaseModel):
     amount: Balance | None = None
     reason: str | None = None
     notice_id: str | None = None
+    fine_paid_on: date | None = None
+    enforcement: CourtEnforcement = CourtEnforcement()
 
     @property
     def status(self) -> str:

@@ -78,6 +78,14 @@ class ErrorCode(StrEnum):
     HEAVIER_AFTER_DEFENSE = "heavier_after_defense"
     AMOUNT_REQUIRED = "amount_required"
     DEFENSE_AMBIGUOUS = "defense_ambiguous"
+    NOT_SERVED_YET = "not_served_yet"
+    ALREADY_CHALLENGED = "already_challenged"
+    CHALLENGE_TOO_LATE = "challenge_too_late"
+    NO_FINE_IMPOSED = "no_fine_imposed"
+    FINE_ALREADY_PAID = "fine_already_paid"
+    ENFORCEMENT_NOT_DUE = "enforcement_not_due"
+    ENFORCEMENT_FILING_REQUIRED = "enforcement_filing_required"
+    ENFORCEMENT_PENDING = "enforcement_pending"
     TOKEN_INVALID = "token_invalid"
     TOKEN_EXPIRED = "token_expired"
     TOKEN_REVOKED = "token_revoked"
@@ -146,7 +154,7 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.ALREADY_DECIDED: "本案已作出行政处理决定，不能重复决定",
     ErrorCode.NO_DEFENSE_OPEN: "本案没有正在听取陈述申辩的告知，无法登记陈述申辩",
     ErrorCode.HEAVIER_THAN_NOTICED: (
-        "决定的加付赔偿金比例不得高于事先告知的比例；确需加重的，应重新告知并听取陈述申辩"
+        "决定不得重于事先告知书告知的内容（加付赔偿金比例或罚款数额）；确需加重的，应重新告知并听取陈述申辩"
     ),
     ErrorCode.PENALTY_OUT_OF_RANGE: "罚款数额超出所依据条款规定的幅度",
     ErrorCode.PENALTY_ALREADY_PROPOSED: "本案已发出行政处罚事先告知书，不能重复告知",
@@ -173,6 +181,16 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.HEAVIER_AFTER_DEFENSE: "不得因当事人陈述、申辩而给予更重的处罚（行政处罚法第四十五条）",
     ErrorCode.AMOUNT_REQUIRED: "决定给予罚款的，应填写罚款数额",
     ErrorCode.DEFENSE_AMBIGUOUS: "本案同时有行政处理和行政处罚两项告知在听取陈述申辩，请用 procedure 指明针对哪一项",
+    ErrorCode.NOT_SERVED_YET: "该决定尚未作出或尚未送达，复议、诉讼期限尚未起算",
+    ErrorCode.ALREADY_CHALLENGED: "已登记当事人对该决定申请复议或提起诉讼",
+    ErrorCode.CHALLENGE_TOO_LATE: "登记的申请日期已超过法定期限（复议60日、诉讼6个月，自送达之日起）",
+    ErrorCode.NO_FINE_IMPOSED: "本案没有已作出的罚款决定",
+    ErrorCode.FINE_ALREADY_PAID: "罚款已登记缴纳",
+    ErrorCode.ENFORCEMENT_NOT_DUE: (
+        "复议和诉讼期限尚未届满或当事人已履行，尚不能申请人民法院强制执行（行政强制法第五十三条）"
+    ),
+    ErrorCode.ENFORCEMENT_FILING_REQUIRED: "首次登记强制执行申请时应填写申请日期和受理法院",
+    ErrorCode.ENFORCEMENT_PENDING: "罚款尚未缴纳，复议诉讼期限或申请强制执行尚未了结，不能结案",
     ErrorCode.TOKEN_INVALID: "令牌无效",
     ErrorCode.TOKEN_EXPIRED: "令牌已过期，请联系管理员换发新令牌",
     ErrorCode.TOKEN_REVOKED: "令牌已注销，不能再使用",
@@ -252,6 +270,14 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.HEAVIER_AFTER_DEFENSE: 409,
     ErrorCode.AMOUNT_REQUIRED: 422,
     ErrorCode.DEFENSE_AMBIGUOUS: 422,
+    ErrorCode.NOT_SERVED_YET: 409,
+    ErrorCode.ALREADY_CHALLENGED: 409,
+    ErrorCode.CHALLENGE_TOO_LATE: 409,
+    ErrorCode.NO_FINE_IMPOSED: 409,
+    ErrorCode.FINE_ALREADY_PAID: 409,
+    ErrorCode.ENFORCEMENT_NOT_DUE: 409,
+    ErrorCode.ENFORCEMENT_FILING_REQUIRED: 422,
+    ErrorCode.ENFORCEMENT_PENDING: 409,
     ErrorCode.TOKEN_INVALID: 401,
     ErrorCode.TOKEN_EXPIRED: 401,
     ErrorCode.TOKEN_REVOKED: 401,

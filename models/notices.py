@@ -23,6 +23,7 @@ class NoticeKind(StrEnum):
     PENALTY_NOTICE = "penalty_notice"  # 行政处罚事先告知书 (with the hearing right for a large fine)
     HEARING_NOTICE = "hearing_notice"  # 听证通知书
     PENALTY_DECISION = "penalty_decision"  # 行政处罚决定书
+    COURT_APPLICATION = "court_application"  # 强制执行申请书, to the people's court
 
 
 NOTICE_TITLES: dict[NoticeKind, str] = {
@@ -39,6 +40,7 @@ NOTICE_TITLES: dict[NoticeKind, str] = {
     NoticeKind.PENALTY_NOTICE: "行政处罚事先告知书",
     NoticeKind.HEARING_NOTICE: "听证通知书",
     NoticeKind.PENALTY_DECISION: "行政处罚决定书",
+    NoticeKind.COURT_APPLICATION: "强制执行申请书",
 }
 
 # Type abbreviation inside the document number, e.g. 小人社监令〔2026〕15号.
@@ -56,11 +58,14 @@ DOC_TYPE_ABBR: dict[NoticeKind, str] = {
     NoticeKind.PENALTY_NOTICE: "罚告",
     NoticeKind.HEARING_NOTICE: "听",
     NoticeKind.PENALTY_DECISION: "罚决",
+    NoticeKind.COURT_APPLICATION: "执申",
 }
 
-SERVED_KINDS = frozenset(k for k in NoticeKind if k not in (NoticeKind.SERVICE_RECEIPT, NoticeKind.SUPERVISION))
-"""Every notice to a party is served on its addressee and can record that service; the proof of service
-and the internal 督办通知书 are not."""
+SERVED_KINDS = frozenset(
+    k for k in NoticeKind if k not in (NoticeKind.SERVICE_RECEIPT, NoticeKind.SUPERVISION, NoticeKind.COURT_APPLICATION)
+)
+"""Every notice to a party is served on its addressee and can record that service; the proof of service,
+the internal 督办通知书 and the application filed with the court are not."""
 
 
 class Bureau(BaseModel):

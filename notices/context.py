@@ -27,7 +27,7 @@ from models.case import (
     WorkerState,
 )
 from models.clock import shanghai_date
-from models.enforcement import DecisionTrack, Defense, PenaltyTrack
+from models.enforcement import CourtEnforcement, DecisionTrack, Defense, PenaltyTrack
 from models.identity import mask_id, mask_numbers
 from models.money import ZERO
 from models.notices import DOC_TYPE_ABBR, NOTICE_TITLES, Bureau, NoticeContext, NoticeKind, NoticeWorkerLine
@@ -784,12 +784,58 @@ _PARAGRAPHS: dict[NoticeKind, Callable[[CaseState, NoticeRef | None], _Text]] = 
 """The builders of the notices about the case or one of its notices; the 督办通知书 is about a deadline
 and is built by ``_supervision``, the decision's two notices by ``_DECISION_PARAGRAPHS``."""
 
+
+def _enforced(case: CaseState) -> tuple[str, NoticeRef, CourtEnforcement, str]:
+    """The decision or fine whose court enforcement was opened last: its title, notice, state and what the
+    party was ordered to do."""
+    found: list[tuple[datetime, str, NoticeRef, CourtEnforcement, str]] = []
+    d = case.decision
+    if d is not None and d.notice_id and d.enforcement.opened_at and not d.enforcement.filed_on:
+        ref = case.notice(d.notice_id)
+        if ref is not None:
+            owed = f"向劳动者支付所欠工资并加付赔偿金，共计{_money(d.wages + d.compensation)}"
+            found.append((d.enforcement.opened_at, NOTICE_TITLES[NoticeKind.DECISION], ref, d.enforcement, owed))
+    p = case.penalty
+    if p is not None and p.notice_id and p.amount and p.enforcement.opened_at and not p.enforcement.filed_on:
+        ref = case.notice(p.notice_id)
+        if ref is not None:
+            owed = f"缴纳罚款{_money(p.amount)}"
+            title = NOTICE_TITLES[NoticeKind.PENALTY_DECISION]
+            found.append((p.enforcement.opened_at, title, ref, p.enforcement, owed))
+    if not found:
+        raise ValueError("强制执行申请书须针对一项已届满复议、诉讼期限且未履行的决定，案件中尚无")
+    _, title, ref, enforcement, owed = max(found, key=lambda item: item[0])
+    return title, ref, enforcement, owed
+
+
+def _court_application(case: CaseState, bureau: Bureau) -> _Text:
+    """强制执行申请书, from the bureau to the court (行政强制法 art. 53): the decision (title, number, date of
+    service), what it ordered, that the party neither applied for review within 60 days nor sued within six
+    months and has not complied, and the request that the court enforce it. Art. 54's prior 催告 is the
+    bureau's own step and is not generated here."""
+    title, ref, enforcement, owed = _enforced(case)
+    served = enforcement.served_on or shanghai_date(ref.issued_at)
+    return _Text(
+        [
+            f"申请人：{scrub(bureau.name)}。被申请人：{_employer(case)}"
+            + (f"，住所：{_party_address(case)}。" if _party_address(case) else "。"),
+            f"申请事项：请求依法强制执行本机关作出的《{title}》（{scrub(ref.doc_number)}）。",
+            f"事实和理由：本机关于{zh_date(served)}向被申请人送达《{title}》（{scrub(ref.doc_number)}），"
+            f"责令被申请人{owed}。被申请人在法定期限内未申请行政复议（{REVIEW_LAW}：六十日），"
+            f"未提起行政诉讼（{LITIGATION_LAW}：六个月），又不履行该决定。",
+            f"根据{ENFORCEMENT_LAW}的规定，特向贵院申请强制执行。",
+        ],
+        [ENFORCEMENT_LAW],
+    )
+
+
 _DECISION_PARAGRAPHS: dict[NoticeKind, Callable[[CaseState, Bureau], _Text]] = {
     NoticeKind.DECISION_NOTICE: _decision_notice,
     NoticeKind.DECISION: _decision,
     NoticeKind.PENALTY_NOTICE: _penalty_notice,
     NoticeKind.HEARING_NOTICE: _hearing_notice,
     NoticeKind.PENALTY_DECISION: _penalty_decision,
+    NoticeKind.COURT_APPLICATION: _court_application,
 }
 """The builders of the administrative decision's and the administrative penalty's notices, whose periods are
 the bureau's configuration."""
@@ -913,7 +959,7 @@ def build_context(
         addressee = _supervised_unit(bureau)
     elif kind in _DECISION_PARAGRAPHS:
         text = _DECISION_PARAGRAPHS[kind](case, bureau)
-        addressee = _addressee(kind, case)
+        addressee = court(bureau) if kind == NoticeKind.COURT_APPLICATION else _addressee(kind, case)
     else:
         text = _PARAGRAPHS[kind](case, subject)
         addressee = _addressee(kind, case)

@@ -7,7 +7,7 @@ the API's 409 and the workflow's refusal can never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from models.actions import (
@@ -26,7 +26,10 @@ from models.actions import (
     ProposeDecisionBody,
     ProposePenaltyBody,
     RecordAidBody,
+    RecordChallengeBody,
+    RecordCourtEnforcementBody,
     RecordFindingBody,
+    RecordFinePaidBody,
     RecordHearingBody,
     RecordPaymentBody,
     RecordReviewBody,
@@ -46,6 +49,7 @@ from models.enforcement import DecisionLine, PenaltyTrack
 from models.errors import ErrorCode, Refusal
 from models.money import FEN, ZERO
 from models.notices import SERVED_KINDS, NoticeKind
+from rules import court
 from rules.penalties import range_problem
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -96,6 +100,9 @@ RULES: dict[Action, ActionRule] = {
     Action.RECORD_LEGAL_REVIEW: ActionRule(frozenset({Role.SUPERVISOR}), _PENALTY_STAGES),
     Action.RECORD_COLLECTIVE_DISCUSSION: ActionRule(frozenset({Role.HEAD}), _PENALTY_STAGES),
     Action.DECIDE_PENALTY: ActionRule(frozenset({Role.HEAD}), _PENALTY_STAGES),
+    Action.RECORD_CHALLENGE: ActionRule(_INSPECTOR, _PENALTY_STAGES),
+    Action.RECORD_FINE_PAID: ActionRule(_INSPECTOR, _PENALTY_STAGES),
+    Action.RECORD_COURT_ENFORCEMENT: ActionRule(_INSPECTOR, _PENALTY_STAGES),
 }
 
 
@@ -146,6 +153,10 @@ def check_input(body: Body, now: datetime) -> None:
         raise Refusal(ErrorCode.HEARING_TOO_SOON, field="hearing_at")
     if isinstance(body, RecordHearingBody):
         _not_future(body.held_at, now, "held_at")
+    for field in ("filed_on", "paid_on"):
+        day = getattr(body, field, None)
+        if isinstance(day, date) and day > shanghai_date(now):
+            raise Refusal(ErrorCode.IN_THE_FUTURE, field=field)
 
 
 def _workers(case: CaseState) -> dict[str, WorkerState]:
@@ -358,8 +369,9 @@ def check_decide_penalty(case: CaseState, body: DecidePenaltyBody, now: datetime
     if track.collective_discussion_required and track.collective_discussion_at is None:
         raise Refusal(ErrorCode.COLLECTIVE_DISCUSSION_MISSING)
     if body.impose and body.amount is not None:
-        if track.defended and body.amount > track.proposed_amount:
-            raise Refusal(ErrorCode.HEAVIER_AFTER_DEFENSE, field="amount")
+        if body.amount > track.proposed_amount:  # a heavier fine needs a new prior notice (art. 44)
+            code = ErrorCode.HEAVIER_AFTER_DEFENSE if track.defended else ErrorCode.HEAVIER_THAN_NOTICED
+            raise Refusal(code, field="amount")
         problem = range_problem(track.basis, body.amount)
         if problem:
             raise Refusal(ErrorCode.PENALTY_OUT_OF_RANGE, problem, field="amount")
@@ -385,10 +397,37 @@ def check_issue_decision(case: CaseState, body: IssueDecisionBody, now: datetime
         raise Refusal(ErrorCode.HEAVIER_THAN_NOTICED, field="compensation_rate")
 
 
+def check_challenge(case: CaseState, body: RecordChallengeBody) -> None:
+    e = court.enforcement_of(case, body.procedure)
+    if e is None or e.served_on is None:
+        raise Refusal(ErrorCode.NOT_SERVED_YET)
+    if e.challenge is not None:
+        raise Refusal(ErrorCode.ALREADY_CHALLENGED)
+    if body.filed_on < e.served_on or body.filed_on > court.challenge_ends(e.served_on, body.kind):
+        raise Refusal(ErrorCode.CHALLENGE_TOO_LATE, field="filed_on")
+
+
+def check_fine_paid(case: CaseState) -> None:
+    if court.enforcement_of(case, DefenseProcedure.PENALTY) is None:
+        raise Refusal(ErrorCode.NO_FINE_IMPOSED)
+    if case.penalty is not None and case.penalty.fine_paid_on is not None:
+        raise Refusal(ErrorCode.FINE_ALREADY_PAID)
+
+
+def check_court_enforcement(case: CaseState, body: RecordCourtEnforcementBody) -> None:
+    e = court.enforcement_of(case, body.procedure)
+    if e is None or e.opened_at is None:
+        raise Refusal(ErrorCode.ENFORCEMENT_NOT_DUE)
+    if e.filed_on is None and (body.filed_on is None or body.court is None):
+        raise Refusal(ErrorCode.ENFORCEMENT_FILING_REQUIRED)
+
+
 def check_close(case: CaseState, body: CloseBody, role: Role) -> None:
     """Closing reasons follow 劳动保障监察条例 art. 18; a case whose confirmed arrears are zero is
     ``no_violation``, never ``cleared``."""
     reason, owed, outstanding = body.reason, case.owed_total, case.outstanding
+    if court.pending_for_closing(case):
+        raise Refusal(ErrorCode.ENFORCEMENT_PENDING)
     if reason == CloseReason.CLEARED:
         if owed == ZERO:
             raise Refusal(ErrorCode.NOTHING_WAS_OWED)
@@ -460,6 +499,12 @@ def check(case: CaseState, action: Action, role: Role, body: Body, now: datetime
         _open_penalty(case)
     elif isinstance(body, DecidePenaltyBody):
         check_decide_penalty(case, body, now)
+    elif isinstance(body, RecordChallengeBody):
+        check_challenge(case, body)
+    elif isinstance(body, RecordFinePaidBody):
+        check_fine_paid(case)
+    elif isinstance(body, RecordCourtEnforcementBody):
+        check_court_enforcement(case, body)
     elif isinstance(body, IssueDecisionBody):
         check_issue_decision(case, body, now)
 

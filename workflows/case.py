@@ -30,7 +30,10 @@ with workflow.unsafe.imports_passed_through():
         ProposeDecisionBody,
         ProposePenaltyBody,
         RecordAidBody,
+        RecordChallengeBody,
+        RecordCourtEnforcementBody,
         RecordFindingBody,
+        RecordFinePaidBody,
         RecordHearingBody,
         RecordPaymentBody,
         RecordReviewBody,
@@ -69,7 +72,7 @@ with workflow.unsafe.imports_passed_through():
     from models.money import ZERO
     from models.notices import SERVED_KINDS, NoticeKind
     from models.start import CaseStart
-    from rules import transitions
+    from rules import court, transitions
     from rules.deadlines import (
         cancel_all,
         end_party_period,
@@ -132,6 +135,9 @@ class ArrearsCase(Procedure[CaseState]):
     def __init__(self, start: CaseStart) -> None:
         self._begin(start.resume or initial_state(start))
         self._intake_recorded = start.resume is not None
+        self._court_clock = False
+        """The engine sees the review and litigation periods of a served decision or fine pass (rules/court.py);
+        cases started before that never had one."""
         self._clocks = False
         """Live deadlines (timers, warnings, escalations, the clear-to-zero targets): cases started before
         them keep running without."""
@@ -143,6 +149,7 @@ class ArrearsCase(Procedure[CaseState]):
         # Cases started before notices could be served end as soon as they are closed or refused.
         serve_after_end = workflow.patched("serve-after-end")
         self._clocks = workflow.patched("clocks")
+        self._court_clock = self._clocks and workflow.patched("court-clock")
         if start.resume is None:
             async with self._lock:
                 received = shanghai_date(self._state.received_at)
@@ -183,15 +190,19 @@ class ArrearsCase(Procedure[CaseState]):
         raised stays raised (escalations are on the case). Returns when the case ends or continues as new."""
         while not self._ending():
             alarm = None if self._state.stage in TERMINAL_STAGES else next_alarm(self._state)
-            seen = self._state.deadlines
+            moments = [alarm.at] if alarm is not None else []
+            if self._court_clock and self._state.stage not in TERMINAL_STAGES:
+                court_moment = court.next_moment(self._state)
+                moments += [court_moment] if court_moment is not None else []
+            seen = self._watched()
 
-            def changed(seen: list[Deadline] = seen) -> bool:
-                return self._ending() or self._state.deadlines is not seen
+            def changed(seen: tuple[Any, ...] = seen) -> bool:
+                return self._ending() or any(a is not b for a, b in zip(self._watched(), seen, strict=True))
 
-            if alarm is None:
+            if not moments:
                 await workflow.wait_condition(changed)
                 continue
-            delay = (alarm.at - workflow.now()).total_seconds()
+            delay = (min(moments) - workflow.now()).total_seconds()
             if delay > 0:
                 try:  # whole seconds: a timer rounded down must not wake before the alarm's moment
                     await workflow.wait_condition(changed, timeout=timedelta(seconds=math.ceil(delay)))
@@ -199,6 +210,14 @@ class ArrearsCase(Procedure[CaseState]):
                 except TimeoutError:
                     pass
             await self._raise_alarms()
+
+    def _watched(self) -> tuple[Any, ...]:
+        """What the clock's timer depends on: the deadlines, and with the court clock the decision and the
+        fine (a service starts their periods). Cases without the court clock watch the deadlines only, as
+        they always did (their histories replay: tests/replay)."""
+        if self._court_clock:
+            return (self._state.deadlines, self._state.decision, self._state.penalty)
+        return (self._state.deadlines,)
 
     async def _raise_alarms(self) -> None:
         """Raise every alarm whose moment has come, each an escalation on the case and a history event."""
@@ -209,6 +228,42 @@ class ArrearsCase(Procedure[CaseState]):
             if alarms:
                 self._stage_before = self._state.stage_name()
                 await self._record_all([await self._raise(alarm) for alarm in alarms])
+            if self._court_clock:
+                for procedure in court.due(self._state, workflow.now()):
+                    self._stage_before = self._state.stage_name()
+                    await self._periods_passed(procedure)
+
+    async def _periods_passed(self, procedure: DefenseProcedure) -> None:
+        """The review and litigation periods of a served decision or fine passed unchallenged: if the party
+        complied, nothing to enforce; else the 3 months to apply to the court open (行政强制法 art. 53), with
+        the 强制执行申请书 drafted for the bureau."""
+        now = workflow.now()
+        enforcement = court.enforcement_of(self._state, procedure)
+        assert enforcement is not None and enforcement.served_on is not None
+        if court.complied(self._state, procedure):
+            self._enforcement(procedure, not_needed_at=now)
+            await self._record("court_enforcement_not_needed", SYSTEM, None, {"procedure": procedure.value})
+            return
+        start = court.periods_end(enforcement.served_on) + timedelta(days=1)
+        deadline = await self._deadline(DeadlineKind.COURT_ENFORCEMENT, start)
+        self._enforcement(procedure, opened_at=now)
+        self._state = self._state.model_copy(update={"deadlines": [*self._state.deadlines, deadline]})
+        notice = await self._notice(NoticeKind.COURT_APPLICATION)
+        data = {"procedure": procedure.value, "due": deadline.due.isoformat(), "notice": notice.doc_number}
+        await self._record("court_enforcement_due", SYSTEM, None, data)
+
+    def _enforcement(self, procedure: DefenseProcedure, **changes: Any) -> None:
+        """Update the court-enforcement state of the decision or of the fine."""
+        if procedure == DefenseProcedure.DECISION:
+            assert self._state.decision is not None
+            track = self._state.decision
+            updated = track.model_copy(update={"enforcement": track.enforcement.model_copy(update=changes)})
+            self._state = self._state.model_copy(update={"decision": updated})
+        else:
+            assert self._state.penalty is not None
+            fine = self._state.penalty
+            changed = fine.model_copy(update={"enforcement": fine.enforcement.model_copy(update=changes)})
+            self._state = self._state.model_copy(update={"penalty": changed})
 
     async def _raise(self, alarm: Alarm) -> CaseEvent:
         notice = None
@@ -379,6 +434,9 @@ class ArrearsCase(Procedure[CaseState]):
         deadlines = [*deadlines, *await self._periods_from_service(served.kind, shanghai_date(body.served_at))]
         if served.kind == NoticeKind.PENALTY_DECISION.value:
             deadlines = mark_met(deadlines, DeadlineKind.PENALTY_SERVICE, shanghai_date(body.served_at))
+            self._enforcement(DefenseProcedure.PENALTY, served_on=shanghai_date(body.served_at))
+        if served.kind == NoticeKind.DECISION.value:  # the review and litigation periods run from here
+            self._enforcement(DefenseProcedure.DECISION, served_on=shanghai_date(body.served_at))
         self._state = self._state.model_copy(
             update={
                 "notices": [ref if n.notice_id == ref.notice_id else n for n in self._state.notices],
@@ -589,6 +647,35 @@ class ArrearsCase(Procedure[CaseState]):
             self._penalty(notice_id=notice.notice_id)
             data["notice"] = notice.doc_number
         return await self._record(Action.DECIDE_PENALTY, inp.actor, body.comment, data)
+
+    @action(Action.RECORD_CHALLENGE)
+    async def record_challenge(self, inp: ActionInput[RecordChallengeBody]) -> ActionResult:
+        """The party applied for review or sued: the decision is not enforced while the challenge runs."""
+        body = inp.body
+        self._enforcement(body.procedure, challenge=body.kind.value, challenged_on=body.filed_on)
+        data = {"procedure": body.procedure.value, "kind": body.kind.value, "filed_on": body.filed_on.isoformat()}
+        return await self._record(Action.RECORD_CHALLENGE, inp.actor, body.comment, data)
+
+    @action(Action.RECORD_FINE_PAID)
+    async def record_fine_paid(self, inp: ActionInput[RecordFinePaidBody]) -> ActionResult:
+        self._penalty(fine_paid_on=inp.body.paid_on)
+        data = {"paid_on": inp.body.paid_on.isoformat()}
+        return await self._record(Action.RECORD_FINE_PAID, inp.actor, inp.body.comment, data)
+
+    @action(Action.RECORD_COURT_ENFORCEMENT)
+    async def record_court_enforcement(self, inp: ActionInput[RecordCourtEnforcementBody]) -> ActionResult:
+        """The application filed with the court (the deadline met), and later what the court did."""
+        body = inp.body
+        changes: dict[str, Any] = {
+            k: v for k, v in {"court": body.court, "reference": body.reference, "outcome": body.outcome}.items() if v
+        }
+        if body.filed_on is not None:
+            changes["filed_on"] = body.filed_on
+            deadlines = mark_met(self._state.deadlines, DeadlineKind.COURT_ENFORCEMENT, body.filed_on)
+            self._state = self._state.model_copy(update={"deadlines": deadlines})
+        self._enforcement(body.procedure, **changes)
+        data = body.model_dump(mode="json", exclude={"comment"}, exclude_none=True)
+        return await self._record(Action.RECORD_COURT_ENFORCEMENT, inp.actor, body.comment, data)
 
     @action(Action.CLOSE)
     async def close(self, inp: ActionInput[CloseBody]) -> ActionResult:

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from models.case import CaseIntake, CaseState, Deadline, DeadlineKind, DeadlineStatus, NoticeRef
-from models.enforcement import DecisionLine, DecisionTrack, PenaltyBasis, PenaltyTrack
+from models.enforcement import CourtEnforcement, DecisionLine, DecisionTrack, PenaltyBasis, PenaltyTrack
 from models.notices import Bureau, NoticeContext, NoticeKind
 from models.start import CaseStart
 from notices.amounts import compensation_on
@@ -82,7 +82,21 @@ def penalised() -> PenaltyTrack:
         imposed=True,
         amount=Decimal("20000.00"),
         reason="违法事实清楚，证据确凿",
+        notice_id=FINE_DECISION.notice_id,
+        # served, then neither challenged nor paid within the periods: the court application can be drafted
+        enforcement=CourtEnforcement(served_on=date(2026, 11, 22), opened_at=at("23T00:00:00")),
     )
+
+
+FINE_DECISION = NoticeRef(
+    notice_id="C1-penalty_decision-1",
+    kind="penalty_decision",
+    doc_number="小人社监罚决〔2026〕1号",
+    issued_at=datetime.fromisoformat("2026-11-21T15:00:00+08:00"),
+    sha256="0" * 64,
+    served_at=datetime.fromisoformat("2026-11-22T10:00:00+08:00"),
+    service_method="direct",
+)
 
 
 def make_case(workers: int = 2, **overrides: Any) -> CaseState:
@@ -98,6 +112,7 @@ def make_case(workers: int = 2, **overrides: Any) -> CaseState:
             "deadlines": [OVERDUE_ACCEPTANCE],
             "decision": decided(state),
             "penalty": penalised(),
+            "notices": [FINE_DECISION],
         }
     )
 

@@ -134,7 +134,9 @@ def test_each_kind_is_a_readable_pdf_in_the_form_layout(renderer: NoticeRenderer
         NoticeKind.DECISION,
         NoticeKind.PENALTY_DECISION,
     )
-    assert ("行政复议" in text) == (kind in challengeable)
+    # the rights clause on what the party can challenge; the court application says it was not challenged
+    assert ("行政复议" in text) == (kind in challengeable or kind == NoticeKind.COURT_APPLICATION)
+    assert (RIGHTS_TAIL.replace(" ", "") in text) <= (kind in challengeable)
 
 
 def test_templates_ship_with_the_package_and_print_no_red() -> None:
