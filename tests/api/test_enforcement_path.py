@@ -5,6 +5,7 @@ clocks show on the case."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -164,3 +165,42 @@ async def test_a_penalty_with_a_hearing_through_the_api(staged: tuple[Api, Clock
     assert service["status"] == "pending"
     text = await pdf_text(api, cid, "penalty_decision")
     assert "行政处罚决定书" in text and "第三十条" in text
+
+
+async def test_to_court_through_the_api(staged: tuple[Api, Clock]) -> None:
+    api, clock = staged
+    cid = await new_case(api, clock)
+    await act(api, cid, "record_finding", {"workers": [{"id_number": make_id(1), "confirmed_amount": "11000.00"}]})
+    due = (shanghai_date(clock.now()) + timedelta(days=5)).isoformat()
+    await serve_last(api, clock, cid, await act(api, cid, "issue_order", {"due_date": due}))
+    await clock.skip(6)
+    await serve_last(api, clock, cid, await act(api, cid, "propose_decision", {"compensation_rate": "0.5"}))
+    await clock.skip(10)
+    case = await serve_last(
+        api, clock, cid, await act(api, cid, "issue_decision", {"compensation_rate": "0.5"}, "head")
+    )
+    enforcement = case["decision"]["enforcement"]
+    assert enforcement["status"] == "running" and enforcement["served_on"] == shanghai_date(clock.now()).isoformat()
+    assert enforcement["review_ends"] < enforcement["litigation_ends"]
+
+    await clock.skip(200)  # neither challenged nor paid: the court deadline opens on its own
+    for _ in range(300):
+        case = (await api.http.get(f"/api/v1/cases/{cid}", headers=api.auth("inspector"))).json()
+        if case["decision"]["enforcement"]["status"] == "due":
+            break
+        await asyncio.sleep(0.05)
+    deadline = next(d for d in case["deadlines"] if d["kind"] == "court_enforcement")
+    assert deadline["status"] == "pending" and "第五十三条" in deadline["basis"]
+    text = await pdf_text(api, cid, "court_application")
+    assert "强制执行申请书" in text and "人民法院" in text
+    filed = {
+        "procedure": "decision",
+        "filed_on": shanghai_date(clock.now()).isoformat(),
+        "court": "太原市小店区人民法院",
+    }
+    case = await act(api, cid, "record_court_enforcement", filed)
+    assert case["decision"]["enforcement"]["status"] == "filed"
+    assert next(d for d in case["deadlines"] if d["kind"] == "court_enforcement")["status"] == "met"
+    history = (await api.http.get(f"/api/v1/cases/{cid}/history", headers=api.auth("supervisor"))).json()
+    assert [h["kind"] for h in history][-2:] == ["court_enforcement_due", "record_court_enforcement"]
+    assert history[-2]["actor_role"] == "admin" and history[-2]["actor"] == "system"  # the engine itself
