@@ -23,8 +23,9 @@ from models.activities import ISSUE_NOTICE, IssueNoticeInput, notice_id
 from models.case import NoticeRef
 from models.clock import shanghai_date
 from models.notices import DOC_TYPE_ABBR, NoticeKind, format_doc_number
-from notices.context import build_context, service_receipt_number
+from notices.context import build_context
 from notices.render import NoticeRenderer
+from notices.wording import service_receipt_number
 
 log = logging.getLogger(__name__)
 RECEIPT_WITHOUT_SUBJECT = "ReceiptWithoutSubject"

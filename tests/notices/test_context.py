@@ -15,10 +15,10 @@ from models.case import CaseState
 from models.identity import mask_id
 from models.notices import NOTICE_TITLES, Bureau, NoticeContext, NoticeKind
 from notices.amounts import amount_in_words
-from notices.context import (
+from notices.context import build_context
+from notices.wording import (
     ORDER_BASIS,
     RULES_18,
-    build_context,
     bureau_region,
     court,
     review_body,

@@ -20,8 +20,9 @@ from models.enforcement import DecisionLine, DecisionTrack, Defense
 from models.identity import mask_id
 from models.notices import NOTICE_TITLES, Bureau, NoticeContext, NoticeKind
 from notices.amounts import amount_in_words, compensation_on
-from notices.context import ENFORCEMENT_LAW, build_context, rights_clause
+from notices.context import build_context
 from notices.render import NoticeRenderer, payload
+from notices.wording import ENFORCEMENT_LAW, rights_clause
 from tests.builders import make_id, make_uscc
 from tests.notices.conftest import (
     BUREAU,

@@ -19,14 +19,10 @@ from models.case import CaseState
 from models.enforcement import Defense, PenaltyBasis, PenaltyTrack
 from models.notices import NOTICE_TITLES, Bureau, NoticeContext, NoticeKind
 from notices.amounts import amount_in_words
-from notices.context import (
-    ENFORCEMENT_LAW,
-    RIGHTS_SHORT_NAMES,
-    build_context,
-    enforcement_clause,
-    rights_clause,
-)
+from notices.context import build_context
+from notices.enforcement_text import enforcement_clause
 from notices.render import NoticeRenderer, payload
+from notices.wording import ENFORCEMENT_LAW, RIGHTS_SHORT_NAMES, rights_clause
 from rules.penalties import BASES
 from tests.builders import make_id, make_uscc
 from tests.notices.conftest import (

@@ -16,8 +16,9 @@ from pypdf import PdfReader
 from models.case import DEADLINE_ZH, CaseState, Channel, Deadline, DeadlineKind, DeadlineStatus
 from models.identity import mask_id
 from models.notices import SERVED_KINDS, Bureau, NoticeContext, NoticeKind
-from notices.context import SUPERVISION_REPORT_WORKING_DAYS, build_context
+from notices.context import build_context
 from notices.render import NoticeRenderer, payload
+from notices.wording import SUPERVISION_REPORT_WORKING_DAYS
 from tests.builders import make_id
 from tests.notices.conftest import BUREAU, make_case, pdf_text, squash
 
