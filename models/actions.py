@@ -225,6 +225,9 @@ class ProposePenaltyBody(Body):
 
     basis: PenaltyBasis
     amount: Amount
+    facts: Reason | None = None
+    """The facts of the violation as the investigation found them (行政处罚法 art. 44, 59 (二)); without them
+    the notices name the conduct the provision punishes, which a court may find too general."""
 
 
 class RequestHearingBody(Body):

@@ -153,6 +153,8 @@ class PenaltyTrack(BaseModel):
     discussion, then the head's decision (行政处罚决定书) within 90 days of 立案 (行政处罚法 2021 art. 60)."""
 
     basis: PenaltyBasis
+    facts: str | None = None
+    """The facts found, as the inspector stated them (printed in the notice and the decision)."""
     proposed_amount: Balance
     proposed_at: AwareDatetime
     hearing_right: bool

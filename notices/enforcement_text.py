@@ -163,8 +163,12 @@ def _penalty(case: CaseState, title: str) -> tuple[PenaltyTrack, BasisRule]:
 
 
 def _penalty_facts(case: CaseState, rule: BasisRule) -> str:
-    """The conduct the provision punishes, as found by the investigation of the case (art. 44, art. 59 (二))."""
+    """The facts found by the investigation of the case (art. 44, art. 59 (二)): as the inspector stated them
+    when proposing the fine; else the conduct the provision punishes."""
     investigated = f"经本机关立案调查（案号：{scrub(case.case_number)}）" if case.case_number else "经本机关调查"
+    facts = case.penalty.facts if case.penalty is not None else None
+    if facts:
+        return f"{investigated}，查明：{scrub(facts).strip().rstrip('。')}。上述行为违反了{rule.citation}的规定。"
     return f"{investigated}，你单位存在{rule.conduct}的违法行为。"
 
 

@@ -128,6 +128,7 @@ class Enforcement(Procedure[CaseState]):
         )
         track = PenaltyTrack(
             basis=inp.body.basis,
+            facts=inp.body.facts,
             proposed_amount=inp.body.amount,
             proposed_at=now,
             hearing_right=terms.hearing_right,
@@ -140,6 +141,7 @@ class Enforcement(Procedure[CaseState]):
         self._penalty(prior_notice_id=notice.notice_id)
         data = {
             "basis": inp.body.basis.value,
+            "facts": inp.body.facts,
             "amount": str(inp.body.amount),
             "hearing_right": terms.hearing_right,
             "collective_discussion_required": terms.collective_discussion_required,

@@ -541,3 +541,19 @@ def test_markup_in_penalty_fields_prints_literally(renderer: NoticeRenderer) -> 
     assert squash(hostile) in pdf_text(renderer.render(hearing_notice(case)))
     decision_text = pdf_text(renderer.render(penalty_decision(case)))
     assert squash(f"某路{hostile}") in decision_text and squash(hostile) in decision_text
+
+
+def test_the_facts_stated_replace_the_provisions_general_conduct() -> None:
+    facts = "2026年10月12日拒绝监察员进入施工现场检查，并拒不提供考勤记录（联系人电话13812345678）"
+    base = proposed()
+    assert base.penalty is not None
+    case = base.model_copy(update={"penalty": base.penalty.model_copy(update={"facts": facts})})
+    notice = penalty_notice(case)
+    first = notice.paragraphs[0]
+    assert "查明：2026年10月12日拒绝监察员进入施工现场检查" in first and "138****5678" in first
+    assert "13812345678" not in first and BASES[PenaltyBasis.INSPECTION_ART30].conduct not in first
+    assert "上述行为违反了《劳动保障监察条例》第三十条的规定" in first
+    decided = penalty_decision(imposed(noticed(case)))
+    assert "查明：2026年10月12日" in decided.paragraphs[0]
+    generic = penalty_notice(proposed()).paragraphs[0]
+    assert BASES[PenaltyBasis.INSPECTION_ART30].conduct in generic  # none stated: the provision's words
