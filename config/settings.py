@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from models.enforcement import HearingThreshold
+from models.enforcement import CriminalThreshold, HearingThreshold
 from models.notices import Bureau
 
 DEFAULT_BUREAUS = [
@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     """Large-fine thresholds (较大数额) by region-code prefix: at or above, the party may ask for a hearing
     (行政处罚法 art. 63). Shipped: 湖南省 (43), 1,000 / 20,000 yuan. A region without one offers every fine a
     hearing (the party's safe side). JSON in ``QINGLING_PENALTY_HEARING_THRESHOLDS``."""
+    criminal_thresholds: dict[str, CriminalThreshold] = Field(default_factory=dict)
+    """A province's figures for 数额较大 (拒不支付劳动报酬罪) by region-code prefix, over the shipped ones
+    (rules/criminal.py: Liaoning, Henan, Hunan, Guizhou); each must lie inside 法释〔2013〕3号 art. 3's ranges,
+    or the service refuses to start. JSON in ``QINGLING_CRIMINAL_THRESHOLDS``."""
     penalty_collective_discussion_from: dict[str, Decimal] = Field(default_factory=dict)
     """By region-code prefix: fines from this amount are decided collectively by the heads (art. 57)."""
     digest_hour: int = Field(default=7, ge=0, le=23)

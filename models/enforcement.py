@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, PlainSerializer, WithJsonSchema, model_validator
 
 from models.money import Balance
 
@@ -59,6 +59,32 @@ class HearingThreshold(BaseModel):
 
     individual: Decimal
     organisation: Decimal
+
+
+ONE_WORKER_RANGE = (Decimal("5000"), Decimal("20000"))
+"""法释〔2013〕3号 art. 3 (一): one worker's wages for 3 months or more, 5,000–20,000 yuan."""
+TEN_WORKERS_RANGE = (Decimal("30000"), Decimal("100000"))
+"""Art. 3 (二): 10 or more workers, 30,000–100,000 yuan in total."""
+
+
+class CriminalThreshold(BaseModel):
+    """A province's figures for "数额较大" (法释〔2013〕3号 art. 3): one worker owed 3 months or more, and 10 or
+    more workers in total; each inside the interpretation's national range, or refused with the reason."""
+
+    one_worker: Decimal
+    ten_workers: Decimal
+
+    @model_validator(mode="after")
+    def _inside_the_national_ranges(self) -> CriminalThreshold:
+        for value, (low, high), who in (
+            (self.one_worker, ONE_WORKER_RANGE, "一名劳动者"),
+            (self.ten_workers, TEN_WORKERS_RANGE, "十名以上劳动者累计"),
+        ):
+            if not low <= value <= high:
+                raise ValueError(
+                    f"{who}的数额标准应在 {low:,.0f} 至 {high:,.0f} 元之间（法释〔2013〕3号第三条），而不是 {value}"
+                )
+        return self
 
 
 class PenaltyTerms(BaseModel):
