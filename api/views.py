@@ -26,7 +26,7 @@ from models.case import (
     Role,
 )
 from models.clock import to_shanghai
-from models.enforcement import CourtEnforcement, DecisionTrack, PenaltyTrack
+from models.enforcement import CourtEnforcement, DecisionTrack, Defense, PenaltyTrack
 from models.identity import mask_numbers
 from models.money import Balance
 from rules import transitions
@@ -92,11 +92,19 @@ def escalation_view(e: Escalation) -> EscalationView:
     )
 
 
+def _at(moment: datetime | None) -> datetime | None:
+    return to_shanghai(moment) if moment is not None else None
+
+
 class DefenseView(BaseModel):
     party: str
     at: datetime
     text: str
     """As recorded; ID and mobile numbers in it are masked."""
+
+
+def defense_views(defenses: list[Defense]) -> list[DefenseView]:
+    return [DefenseView(party=d.party, at=to_shanghai(d.at), text=mask_numbers(d.text)) for d in defenses]
 
 
 class EnforcementView(BaseModel):
@@ -164,11 +172,11 @@ def decision_view(track: DecisionTrack | None) -> DecisionView | None:
         status=track.status,
         proposed_rate=f"{track.proposed_rate:.2f}",
         prior_notice_id=track.prior_notice_id,
-        defenses=[DefenseView(party=d.party, at=to_shanghai(d.at), text=mask_numbers(d.text)) for d in track.defenses],
+        defenses=defense_views(track.defenses),
         rate=f"{track.rate:.2f}" if track.rate is not None else None,
         wages=track.wages if decided else None,
         compensation=track.compensation if decided else None,
-        decided_at=to_shanghai(track.decided_at) if track.decided_at else None,
+        decided_at=_at(track.decided_at),
         notice_id=track.notice_id,
         enforcement=enforcement_view(track.enforcement),
     )
@@ -200,10 +208,6 @@ class PenaltyView(BaseModel):
     enforcement: EnforcementView
 
 
-def _at(moment: datetime | None) -> datetime | None:
-    return to_shanghai(moment) if moment is not None else None
-
-
 def penalty_view(track: PenaltyTrack | None) -> PenaltyView | None:
     if track is None:
         return None
@@ -214,7 +218,7 @@ def penalty_view(track: PenaltyTrack | None) -> PenaltyView | None:
         hearing_right=track.hearing_right,
         collective_discussion_required=track.collective_discussion_required,
         prior_notice_id=track.prior_notice_id,
-        defenses=[DefenseView(party=d.party, at=to_shanghai(d.at), text=mask_numbers(d.text)) for d in track.defenses],
+        defenses=defense_views(track.defenses),
         hearing_requested_at=_at(track.hearing_requested_at),
         hearing_at=_at(track.hearing_at),
         hearing_held_at=_at(track.hearing_held_at),

@@ -164,6 +164,13 @@ def working_deadline(cal: WorkingCalendar, kind: DeadlineKind, start: date, exte
         if kind != DeadlineKind.INVESTIGATION:
             raise ValueError(f"deadline kind {kind.value} cannot be extended")
         days, basis = days + extended_by, EXTENDED_INVESTIGATION_BASIS
+    return _counted(cal, kind, start, days, basis, extended_by)
+
+
+def _counted(
+    cal: WorkingCalendar, kind: DeadlineKind, start: date, days: int, basis: str, extended_by: int | None = None
+) -> Deadline:
+    """A deadline ``days`` working days after ``start`` (provisional if the count touches a year not loaded)."""
     count = add_working_days(cal, start, days)
     return Deadline(
         kind=kind,
@@ -196,15 +203,7 @@ def defense_deadline(cal: WorkingCalendar, kind: DeadlineKind, served: date, day
     """The party's period to state and defend after a prior notice is served (bureau configuration)."""
     if isinstance(days, bool) or days < 1:
         raise ValueError(f"陈述申辩期应为正整数个工作日，而不是 {days!r}")
-    count = add_working_days(cal, served, days)
-    return Deadline(
-        kind=kind,
-        start=served,
-        due=count.due,
-        working_days=days,
-        provisional=count.provisional,
-        basis=DEFENSE_BASES[kind].format(days=days),
-    )
+    return _counted(cal, kind, served, days, DEFENSE_BASES[kind].format(days=days))
 
 
 CALENDAR_DAY_RULES: dict[DeadlineKind, tuple[int, str]] = {

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticSerializationError
 from temporalio.client import (
     WithStartWorkflowOperation,
+    WorkflowExecutionDescription,
     WorkflowHandle,
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -178,7 +179,10 @@ async def create_case(
         if already:
             if idempotency_key is None:  # a random id collided: refuse rather than show another case
                 raise ApiError(ErrorCode.INTERNAL) from None
-            await _same_submission(handle, digest)
+            described = await _described(handle)
+            if described is None:
+                raise ApiError(ErrorCode.BACKEND_UNAVAILABLE) from None
+            await _same_submission(described, digest)
             response.status_code = 200  # the same submission again: the case it already made
             await _registered(handle, case_id)
             log.info("intake resubmitted with the same Idempotency-Key: the case it made")
@@ -186,9 +190,10 @@ async def create_case(
             # The start may have happened although its registration was not confirmed (a worker died, the
             # wait ran out): never answer "nothing happened" for a case that exists.
             log.error("case workflow start not confirmed: %s", getattr(exc, "status", type(exc).__name__))
-            if not await _exists(handle):
+            described = await _described(handle, UNCONFIRMED)
+            if described is None:  # certainly not started: nothing happened
                 raise ApiError(ErrorCode.BACKEND_UNAVAILABLE) from None
-            await _same_submission(handle, digest)  # ours, not a concurrent submission with the same key
+            await _same_submission(described, digest)  # ours, not a concurrent submission with the same key
             await _registered(handle, case_id)
             log.info("intake registered after a retry of its registration: %d workers", len(intake.workers))
     else:
@@ -210,35 +215,36 @@ def intake_digest(intake: CaseIntake) -> str:
     return hashlib.sha256(intake.model_dump_json().encode()).hexdigest()
 
 
-async def _same_submission(handle: WorkflowHandle[Any, Any], digest: str) -> None:
-    """A key already used: the same intake again is a retry; another intake is refused (nothing started)."""
+async def _described(
+    handle: WorkflowHandle[Any, Any], unreachable: str | None = None
+) -> WorkflowExecutionDescription | None:
+    """The case's workflow as the server describes it; None if it was certainly never started; 503 (with
+    ``unreachable`` as the message, if given) when the server cannot say."""
     try:
-        memo = await (await handle.describe()).memo()
+        return await handle.describe()
     except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            return None
         log.error("could not describe case workflow: %s", exc.status)
-        raise ApiError(ErrorCode.BACKEND_UNAVAILABLE) from None
-    recorded = memo.get(INTAKE_DIGEST_MEMO)
+        raise ApiError(ErrorCode.BACKEND_UNAVAILABLE, unreachable) from None
+
+
+async def _same_submission(described: WorkflowExecutionDescription, digest: str) -> None:
+    """A key already used: the same intake again is a retry; another intake is refused (nothing started)."""
+    recorded = (await described.memo()).get(INTAKE_DIGEST_MEMO)
     if recorded is not None and recorded != digest:  # cases started before the memo existed: a retry
         message = MESSAGES[ErrorCode.IDEMPOTENCY_KEY_REUSED]
         raise ApiError(ErrorCode.IDEMPOTENCY_KEY_REUSED, details=[{"field": "Idempotency-Key", "message": message}])
-
-
-async def _exists(handle: WorkflowHandle[Any, Any]) -> bool:
-    """True if the case's workflow was started (whatever its state); False if it certainly was not."""
-    try:
-        await handle.describe()
-    except RPCError as exc:
-        if exc.status == RPCStatusCode.NOT_FOUND:
-            return False
-        log.error("could not describe case workflow: %s", exc.status)
-        raise ApiError(ErrorCode.BACKEND_UNAVAILABLE, UNCONFIRMED) from None
-    return True
 
 
 UNCONFIRMED = (
     "办案引擎暂时无法确认这次登记是否已记录；请稍后带同一 Idempotency-Key 重新提交（不会重复立案），"
     "或在案件列表中查看后再决定是否重新登记"
 )
+
+
+def registering(case_id: str) -> str:
+    return f"案件 {case_id} 已登记，正在记录中，请稍后在案件列表中查看，不要重复登记"
 
 
 async def _registered(handle: WorkflowHandle[Any, Any], case_id: str) -> None:
@@ -249,16 +255,12 @@ async def _registered(handle: WorkflowHandle[Any, Any], case_id: str) -> None:
         raise ApiError(ErrorCode.INTERNAL) from None
     except WorkflowUpdateRPCTimeoutOrCancelledError:
         log.error("registration of an existing case not confirmed in time")
-        raise ApiError(
-            ErrorCode.BACKEND_UNAVAILABLE, f"案件 {case_id} 已登记，正在记录中，请稍后在案件列表中查看，不要重复登记"
-        ) from None
+        raise ApiError(ErrorCode.BACKEND_UNAVAILABLE, registering(case_id)) from None
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:  # finished long ago (refused and served): the read model has it
             raise ApiError(ErrorCode.STAGE_NOT_ALLOWED, "该登记已办结，请在案件列表中查看") from None
         log.error("could not reach case workflow: %s", exc.status)
-        raise ApiError(
-            ErrorCode.BACKEND_UNAVAILABLE, f"案件 {case_id} 已登记，正在记录中，请稍后在案件列表中查看，不要重复登记"
-        ) from None
+        raise ApiError(ErrorCode.BACKEND_UNAVAILABLE, registering(case_id)) from None
 
 
 def _megabytes(size: int) -> str:

@@ -24,6 +24,7 @@ from models.clock import shanghai_date
 from tests.api.conftest import Api
 from tests.builders import intake_body, make_id
 from tests.harness import running_worker
+from tests.notices.conftest import pdf_text
 
 
 class Clock:
@@ -80,16 +81,13 @@ async def serve_last(api: Api, clock: Clock, cid: str, case: dict[str, Any]) -> 
     )
 
 
-async def pdf_text(api: Api, cid: str, kind: str) -> str:
-    import pypdf
-
+async def notice_text(api: Api, cid: str, kind: str) -> str:
+    """The visible text (whitespace removed) of the case's one notice of ``kind``, fetched as a PDF."""
     listed = (await api.http.get(f"/api/v1/cases/{cid}/notices", headers=api.auth("inspector"))).json()
     (notice,) = [n for n in listed if n["kind"] == kind]
     r = await api.http.get(notice["url"], headers=api.auth("inspector"))
     assert r.status_code == 200 and r.content.startswith(b"%PDF-")
-    import io
-
-    return "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(r.content)).pages)
+    return pdf_text(r.content)
 
 
 async def new_case(api: Api, clock: Clock) -> str:
@@ -121,7 +119,7 @@ async def test_a_decision_through_the_api(staged: tuple[Api, Clock]) -> None:
     assert decision["status"] == "decided" and decision["rate"] == "0.50"
     assert (decision["wages"], decision["compensation"]) == ("23000.00", "11500.00")
     assert decision["defenses"][0]["text"].endswith("138****5678")  # shown masked
-    text = await pdf_text(api, cid, "decision")
+    text = await notice_text(api, cid, "decision")
     assert "行政处理决定书" in text and "加付赔偿金" in text and "第二十六条" in text
     assert make_id(1) not in text
     history = (await api.http.get(f"/api/v1/cases/{cid}/history", headers=api.auth("supervisor"))).json()
@@ -147,7 +145,7 @@ async def test_a_penalty_with_a_hearing_through_the_api(staged: tuple[Api, Clock
     assert r.status_code == 422 and r.json()["error"]["code"] == "hearing_too_soon"  # refused at the edge
     hearing_at = clock.now() + timedelta(days=8)
     await act(api, cid, "schedule_hearing", {"hearing_at": hearing_at.isoformat(), "place": "小店区人社局听证室"})
-    assert "听证通知书" in await pdf_text(api, cid, "hearing_notice")
+    assert "听证通知书" in await notice_text(api, cid, "hearing_notice")
     held = await clock.skip(8.1)
     await act(api, cid, "record_hearing", {"held_at": held.isoformat(), "record": "当事人到场陈述申辩"})
     await act(api, cid, "record_legal_review", {"opinion": "事实清楚，程序合法"}, who="supervisor")
@@ -163,7 +161,7 @@ async def test_a_penalty_with_a_hearing_through_the_api(staged: tuple[Api, Clock
     assert case["penalty"]["status"] == "decided" and case["penalty"]["amount"] == "12000.00"
     service = next(d for d in case["deadlines"] if d["kind"] == "penalty_service")
     assert service["status"] == "pending"
-    text = await pdf_text(api, cid, "penalty_decision")
+    text = await notice_text(api, cid, "penalty_decision")
     assert "行政处罚决定书" in text and "第三十条" in text
 
 
@@ -191,7 +189,7 @@ async def test_to_court_through_the_api(staged: tuple[Api, Clock]) -> None:
         await asyncio.sleep(0.05)
     deadline = next(d for d in case["deadlines"] if d["kind"] == "court_enforcement")
     assert deadline["status"] == "pending" and "第五十三条" in deadline["basis"]
-    text = await pdf_text(api, cid, "court_application")
+    text = await notice_text(api, cid, "court_application")
     assert "强制执行申请书" in text and "人民法院" in text
     filed = {
         "procedure": "decision",

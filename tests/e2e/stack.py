@@ -4,6 +4,7 @@ the end-to-end tests share."""
 from __future__ import annotations
 
 import asyncio
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -39,14 +40,17 @@ class Stack:
         return proc
 
     def cli(self, *args: str) -> str:
-        done = subprocess.run([QINGLING, *args], env=self.env, capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, done.stderr
-        return done.stdout.strip()
+        return qingling(self.env, *args)
+
+
+def qingling(env: dict[str, str], *args: str) -> str:
+    """Runs a `qingling` command in ``env``; its output, or the test fails with what it printed."""
+    done = subprocess.run([QINGLING, *args], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout.strip()
 
 
 def wait_port(port: int, timeout: float = 60) -> None:
-    import socket
-
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         with socket.socket() as s:

@@ -39,7 +39,7 @@ from models.shared_clock import SHARED_CLOCK_ID
 from qingling.schedules import DIGEST_SCHEDULE_ID
 from qingling.services import connect_with_retry
 from tests.builders import intake_body, make_id
-from tests.e2e.stack import QINGLING, headers, post_action, wait_healthy, wait_port
+from tests.e2e.stack import QINGLING, headers, post_action, qingling, wait_healthy, wait_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 REPO = Path(__file__).resolve().parents[2]
@@ -100,9 +100,7 @@ class FaultStack:
                 self.start_worker()
 
     def cli(self, *args: str) -> str:
-        done = subprocess.run([QINGLING, *args], env=self.env, capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout.strip()
+        return qingling(self.env, *args)
 
 
 @pytest.fixture(scope="module")

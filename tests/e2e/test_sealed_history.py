@@ -9,9 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import socket
 import subprocess
-import time
 import uuid
 import zlib
 from collections.abc import AsyncIterator, Iterable
@@ -43,6 +41,7 @@ from models.clock import shanghai_date
 from qingling.services import connect_with_retry
 from tests.builders import intake_body, make_id
 from tests.config.test_sealing import SAFE_SEARCH_ATTRIBUTES, payloads_in, sealable_payloads, search_attributes
+from tests.e2e.stack import wait_port
 from tests.harness import HEAD, act, running_worker, start_case
 from tests.workflows.test_case_workflow import refusal_code, registered
 
@@ -142,16 +141,6 @@ async def test_the_check_finds_personal_data_when_payloads_are_not_sealed(
 
 
 # --- the real dev server ------------------------------------------------------------------------------------
-
-
-def wait_port(port: int, timeout: float = 60) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"port {port} never opened")
 
 
 async def temporal_cli(*args: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import pypdf
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
@@ -21,6 +20,7 @@ from models.clock import shanghai_date
 from rules.clear import add_months
 from tests.builders import make_id
 from tests.harness import HEAD, act, running_worker
+from tests.notices.conftest import pdf_text
 from tests.workflows.test_decision import ordered, refused, serve
 from tests.workflows.test_penalty import SUPERVISOR, accepted, later, propose, settled
 from tests.workflows.test_record_histories import save
@@ -70,9 +70,9 @@ async def test_unchallenged_and_unpaid_the_court_deadline_opens(
         assert "第五十三条" in deadline.basis
         assert state.notices[-1].kind == "court_application"
         assert state.decision is not None and state.decision.enforcement.status == "due"
-        text = await pdf_text(settings, sessions, state.notices[-1].notice_id)
+        text = await notice_text(settings, sessions, state.notices[-1].notice_id)
         decision_number = next(n.doc_number for n in state.notices if n.kind == "decision")
-        assert "强制执行申请书" in text and "第五十三条" in text and decision_number in text.replace("\n", "")
+        assert "强制执行申请书" in text and "第五十三条" in text and decision_number in text
         assert "人民法院" in text and make_id(1) not in text
 
         filed = {"procedure": "decision", "filed_on": shanghai_date(await env.get_current_time()).isoformat()}
@@ -86,11 +86,11 @@ async def test_unchallenged_and_unpaid_the_court_deadline_opens(
         await save(handle, "v6_court")
 
 
-async def pdf_text(settings: Settings, sessions: async_sessionmaker[AsyncSession], notice_id: str) -> str:
+async def notice_text(settings: Settings, sessions: async_sessionmaker[AsyncSession], notice_id: str) -> str:
+    """The visible text (whitespace removed) of a notice's stored PDF."""
     async with sessions() as s:
         path = (await s.execute(select(notices.c.path).where(notices.c.notice_id == notice_id))).scalar_one()
-    reader = pypdf.PdfReader(settings.notice_dir / path)
-    return "".join(page.extract_text() for page in reader.pages)
+    return pdf_text((settings.notice_dir / path).read_bytes())
 
 
 async def test_a_challenge_keeps_the_court_out(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -14,7 +15,7 @@ from models.actions import INPUT_MODELS, Action, ActionResult
 from models.case import MAX_WORKERS, Stage
 from models.clock import shanghai_date
 from tests.builders import intake_body, make_id
-from tests.harness import INSPECTOR, SUPERVISOR, act, running_worker, start_case
+from tests.harness import HEAD, INSPECTOR, SUPERVISOR, act, running_worker, start_case
 from tests.workflows.test_case_workflow import registered
 from workflows.case import ArrearsCase
 
@@ -72,5 +73,38 @@ async def test_5000_workers_run_the_whole_procedure_in_a_small_history(
         history = await handle.fetch_history()
         size = sum(e.ByteSize() for e in history.events)
         print(f"history {size / 1e6:.2f} MB, {len(history.events)} events; payment of 5,000 lines {took:.2f} s")
+        await handle.terminate()
+    assert size < HISTORY_LIMIT
+
+
+async def test_5000_workers_decided_with_compensation_in_a_small_history(
+    own_time_env: WorkflowEnvironment, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """The decision track at the declared maximum: 5,000 lines of wages and 加付赔偿金 decided, its two
+    documents issued and served, and the history stays under the same limit (the decided lines are part of
+    the case from then on, compressed in every payload that carries it)."""
+    env = own_time_env
+    body = big_intake()
+    async with running_worker(env.client, settings, sessions):
+        handle = await start_case(env.client, settings, body)
+        await registered(handle)
+        await act(handle, Action.ACCEPT, {})
+        today = shanghai_date(await env.get_current_time())
+        state = await act(handle, Action.ISSUE_ORDER, {"due_date": (today + timedelta(days=3)).isoformat()})
+        served = {"notice_id": state.notices[-1].notice_id, "method": "direct"}
+        await act(handle, Action.RECORD_SERVICE, {**served, "served_at": (await env.get_current_time()).isoformat()})
+        await env.sleep(timedelta(days=5))
+        state = await act(handle, Action.PROPOSE_DECISION, {"compensation_rate": "0.5"})
+        prior = {"notice_id": state.notices[-1].notice_id, "method": "direct"}
+        await act(handle, Action.RECORD_SERVICE, {**prior, "served_at": (await env.get_current_time()).isoformat()})
+        await act(handle, Action.SUBMIT_DEFENSE, {"party": "某公司", "text": "无异议"})
+        state = await act(handle, Action.ISSUE_DECISION, {"compensation_rate": "0.5"}, HEAD)
+        assert state.decision is not None and len(state.decision.lines) == MAX_WORKERS
+        assert state.decision.compensation == Decimal("6172.84") * MAX_WORKERS  # 12,345.67 × 50%, to the fen
+        decided = {"notice_id": state.notices[-1].notice_id, "method": "direct"}
+        await act(handle, Action.RECORD_SERVICE, {**decided, "served_at": (await env.get_current_time()).isoformat()})
+        history = await handle.fetch_history()
+        size = sum(e.ByteSize() for e in history.events)
+        print(f"history {size / 1e6:.2f} MB, {len(history.events)} events")
         await handle.terminate()
     assert size < HISTORY_LIMIT
