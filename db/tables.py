@@ -91,7 +91,10 @@ cases = Table(
     Column("last_seq", Integer, nullable=False),
     Column("state", JsonType, nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+    # When the head decided to publish it as a major violation (state.publication): the public list's order.
+    Column("published_at", UtcDateTime()),
 )
+Index("ix_cases_published", cases.c.published_at.desc(), cases.c.case_id)
 
 # The case list (db.cases.list_states) is ordered by received_at desc, case_id. Each equality filter has an
 # index that starts with it and continues in that order, so a page is a walk of one index that stops after
@@ -216,8 +219,31 @@ notices = Table(
     Column("service_method", String(20)),
     Column("service_recipient", String(200)),
     Column("receipt_id", String(80)),
+    # The sub-process (blacklist, referral) that issued it; NULL: the case itself. Actions on the notice (its
+    # service) go to that workflow.
+    Column("track_id", String(80)),
     UniqueConstraint("case_id", "kind", "occurrence", name="uq_notices_case_kind_occurrence"),
 )
+
+# A case's sub-processes (child workflows: models/tracks.py), their read model written with each of their history
+# rows (activities/tracks.py). The public blacklist reads the listings whose term runs (kind, status, term dates).
+tracks = Table(
+    "tracks",
+    metadata,
+    Column("track_id", String(80), primary_key=True),
+    Column("case_id", String(40), ForeignKey("cases.case_id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("region_code", String(6), nullable=False),
+    Column("term_start", Date),
+    Column("term_end", Date),
+    Column("last_seq", Integer, nullable=False),
+    Column("state", JsonType, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("case_id", "kind", "number", name="uq_tracks_case_kind_number"),
+)
+Index("ix_tracks_public", tracks.c.kind, tracks.c.status, tracks.c.term_start.desc(), tracks.c.track_id)
 
 doc_sequences = Table(
     "doc_sequences",

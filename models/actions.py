@@ -9,11 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from models.case import Role
 from models.clock import EdgeDate, EdgeDatetime
-from models.enforcement import CompensationRate, PenaltyBasis
+from models.enforcement import CompensationRate, CriminalThreshold, PenaltyBasis
 from models.identity import ResidentId
 from models.money import Amount, Balance
-from models.text import Address, OrgName, Reason, Token
+from models.text import Address, OrgName, PersonName, Reason, Token
 from models.text import Comment as Comment
+from models.tracks import BlacklistBasis, PersonParty, TrackKind
 
 
 class Action(StrEnum):
@@ -42,6 +43,18 @@ class Action(StrEnum):
     RECORD_CHALLENGE = "record_challenge"
     RECORD_FINE_PAID = "record_fine_paid"
     RECORD_COURT_ENFORCEMENT = "record_court_enforcement"
+    PUBLISH_VIOLATION = "publish_violation"
+    PROPOSE_BLACKLIST = "propose_blacklist"
+    DECIDE_BLACKLIST = "decide_blacklist"
+    APPLY_REMOVAL = "apply_removal"
+    DECIDE_REMOVAL = "decide_removal"
+    REFER_TO_POLICE = "refer_to_police"
+    DECIDE_REFERRAL = "decide_referral"
+    RECORD_TRANSFER = "record_transfer"
+    RECORD_POLICE_DECISION = "record_police_decision"
+    REQUEST_RECONSIDERATION = "request_reconsideration"
+    REQUEST_SUPERVISION = "request_supervision"
+    RECORD_HANDOVER = "record_handover"
 
 
 ACTION_ZH: dict[Action, str] = {
@@ -70,6 +83,18 @@ ACTION_ZH: dict[Action, str] = {
     Action.RECORD_CHALLENGE: "登记复议或诉讼",
     Action.RECORD_FINE_PAID: "登记罚款缴纳",
     Action.RECORD_COURT_ENFORCEMENT: "登记申请法院强制执行",
+    Action.PUBLISH_VIOLATION: "决定向社会公布重大劳动保障违法行为",
+    Action.PROPOSE_BLACKLIST: "提请列入失信联合惩戒名单",
+    Action.DECIDE_BLACKLIST: "作出是否列入名单决定",
+    Action.APPLY_REMOVAL: "登记信用修复（提前移出）申请",
+    Action.DECIDE_REMOVAL: "作出是否提前移出决定",
+    Action.REFER_TO_POLICE: "提出涉嫌犯罪案件移送报告",
+    Action.DECIDE_REFERRAL: "审批涉嫌犯罪案件移送",
+    Action.RECORD_TRANSFER: "登记移送公安机关",
+    Action.RECORD_POLICE_DECISION: "登记公安机关立案决定",
+    Action.REQUEST_RECONSIDERATION: "提请公安机关复议",
+    Action.REQUEST_SUPERVISION: "建议人民检察院立案监督",
+    Action.RECORD_HANDOVER: "登记移交涉案材料",
 }
 
 
@@ -209,6 +234,7 @@ class ProposeDecisionBody(Body):
 class DefenseProcedure(StrEnum):
     DECISION = "decision"
     PENALTY = "penalty"
+    BLACKLIST = "blacklist"  # a listed party's defence: handled by the listing's own workflow
 
 
 class SubmitDefenseBody(Body):
@@ -322,6 +348,95 @@ class SetClearDeadlineBody(Body):
     reason: Reason
 
 
+class PublishViolationBody(Body):
+    """重大劳动保障违法行为社会公布 (人社部令第29号): the head decides to publish a decided case's violation."""
+
+    violation: Reason
+    """The violation as published (the law's wording and the facts; never a worker's name)."""
+
+
+class ProposeBlacklistBody(Body):
+    """Starts the listing procedure (人社部令第45号 art. 5, 7): the grounds and the natural persons to list
+    beside the employer, which is always a party."""
+
+    basis: BlacklistBasis
+    facts: Reason
+    persons: list[PersonParty] = Field(min_length=1, max_length=20)
+    """The legal representative or principal person in charge (exactly one), and any directly responsible
+    persons."""
+    threshold: CriminalThreshold | None = None
+    """Set by the API from the configuration (whatever a caller sends is replaced): the province's figures
+    for 数额较大 the grounds are tested against, recorded with the action."""
+    threshold_is_provincial: bool = True
+
+
+class DecideBlacklistBody(Body):
+    list: bool
+    reason: Reason
+
+
+class ApplyRemovalBody(Body):
+    """信用修复: the party applied for early removal, with its written promise of good faith (45号令 art. 14)."""
+
+    applied_on: EdgeDate
+    promise: Reason
+    """The 守信承诺书 in brief."""
+
+
+class DecideRemovalBody(Body):
+    remove: bool
+    reason: Reason
+
+
+class ReferToPoliceBody(Body):
+    """The 涉嫌犯罪案件移送报告 (国务院令第310号 art. 5) by the team of at least two officers."""
+
+    report: Reason
+    officers: list[PersonName] = Field(min_length=2, max_length=10)
+    threshold: CriminalThreshold | None = None
+    """Set by the API from the configuration, as for ``propose_blacklist``."""
+    threshold_is_provincial: bool = True
+
+
+class DecideReferralBody(Body):
+    approve: bool
+    reason: Reason
+
+
+class RecordTransferBody(Body):
+    """The case went to the police (art. 8): when, to whom, and the police's receipt (回执), if given."""
+
+    transferred_at: EdgeDatetime
+    police_organ: OrgName
+    receipt: Token | None = None
+
+
+class RecordPoliceDecisionBody(Body):
+    """The police's written decision whether to open a case (立案) (art. 8), or their reconsideration's."""
+
+    accepted: bool
+    reference: Token
+    decided_on: EdgeDate
+
+
+class RequestReconsiderationBody(Body):
+    requested_on: EdgeDate
+    reason: Reason
+
+
+class RequestSupervisionBody(Body):
+    requested_on: EdgeDate
+    procuratorate: OrgName
+    reason: Reason
+
+
+class RecordHandoverBody(Body):
+    """The items and material handed to the police once they opened a case (art. 12)."""
+
+    handed_over_on: EdgeDate
+    items: Reason
+
+
 BODY_MODELS: dict[Action, type[Body]] = {
     Action.ACCEPT: AcceptBody,
     Action.REJECT: RejectBody,
@@ -348,7 +463,35 @@ BODY_MODELS: dict[Action, type[Body]] = {
     Action.RECORD_CHALLENGE: RecordChallengeBody,
     Action.RECORD_FINE_PAID: RecordFinePaidBody,
     Action.RECORD_COURT_ENFORCEMENT: RecordCourtEnforcementBody,
+    Action.PUBLISH_VIOLATION: PublishViolationBody,
+    Action.PROPOSE_BLACKLIST: ProposeBlacklistBody,
+    Action.DECIDE_BLACKLIST: DecideBlacklistBody,
+    Action.APPLY_REMOVAL: ApplyRemovalBody,
+    Action.DECIDE_REMOVAL: DecideRemovalBody,
+    Action.REFER_TO_POLICE: ReferToPoliceBody,
+    Action.DECIDE_REFERRAL: DecideReferralBody,
+    Action.RECORD_TRANSFER: RecordTransferBody,
+    Action.RECORD_POLICE_DECISION: RecordPoliceDecisionBody,
+    Action.REQUEST_RECONSIDERATION: RequestReconsiderationBody,
+    Action.REQUEST_SUPERVISION: RequestSupervisionBody,
+    Action.RECORD_HANDOVER: RecordHandoverBody,
 }
+
+TRACK_ACTIONS: dict[Action, TrackKind] = {
+    Action.DECIDE_BLACKLIST: TrackKind.BLACKLIST,
+    Action.APPLY_REMOVAL: TrackKind.BLACKLIST,
+    Action.DECIDE_REMOVAL: TrackKind.BLACKLIST,
+    Action.DECIDE_REFERRAL: TrackKind.REFERRAL,
+    Action.RECORD_TRANSFER: TrackKind.REFERRAL,
+    Action.RECORD_POLICE_DECISION: TrackKind.REFERRAL,
+    Action.REQUEST_RECONSIDERATION: TrackKind.REFERRAL,
+    Action.REQUEST_SUPERVISION: TrackKind.REFERRAL,
+    Action.RECORD_HANDOVER: TrackKind.REFERRAL,
+}
+"""Actions handled by a sub-process's workflow, not the case's. ``submit_defense`` with ``procedure: blacklist``
+and ``record_service`` of a sub-process's notice go there too (the API routes them: api/routes/tracks.py)."""
+BLACKLIST_SHARED = frozenset({Action.SUBMIT_DEFENSE, Action.RECORD_SERVICE})
+"""Updates the listing workflow has under the case's names."""
 
 
 class ActionResult(BaseModel):

@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, BaseModel
 
 from models.case import CaseState, DeadlineKind, WorkerState
 from models.notices import NoticeKind
+from models.tracks import AnyTrackState
 
 COMPUTE_DEADLINE = "compute_deadline"
 COMPUTE_DEADLINES = "compute_deadlines"
@@ -19,6 +20,8 @@ ISSUE_NOTICE = "issue_notice"
 RECORD_EVENT = "record_event"
 RECORD_EVENTS = "record_events"
 ASSESS_PENALTY = "assess_penalty"
+ISSUE_TRACK_NOTICE = "issue_track_notice"
+RECORD_TRACK_EVENT = "record_track_event"
 
 
 class ComputeDeadlineInput(BaseModel):
@@ -104,3 +107,27 @@ class AssessPenaltyInput(BaseModel):
 
     region_code: str
     amount: Decimal
+
+
+class IssueTrackNoticeInput(BaseModel):
+    """A sub-process's notice (models/tracks.py). The activity reads the case (employer, case number, workers)
+    from the read model and the sub-process's facts from ``track``."""
+
+    track: AnyTrackState
+    kind: NoticeKind
+    occurrence: int
+    """Counted within the sub-process, offset by its number (tracks.OCCURRENCE_STRIDE): unique in the case."""
+    issued_at: AwareDatetime
+    party: int | None = None
+    """For the per-party documents of a listing (告知书, 决定书, 移出决定书): the party's index."""
+    subject_notice_id: str | None = None
+    """For a 送达回证: the notice whose service it proves (one of ``track.notices``); for a 督办通知书: the kind
+    of the deadline it chases."""
+
+
+class RecordTrackEventInput(BaseModel):
+    """One history row of a sub-process, written into its case's history (chained with the case's rows), with
+    the sub-process's read model (table ``tracks``), in one transaction."""
+
+    track: AnyTrackState
+    event: CaseEvent

@@ -17,6 +17,7 @@ from models.money import ZERO, Amount, Balance
 from models.text import Address, OrgName, PersonName
 from models.text import Reason as Reason
 from models.text import Text as Text
+from models.track_summary import Publication, TrackSummary
 
 MAX_WORKERS = 5000
 WAGES_BEGIN = date(2000, 1, 1)
@@ -212,6 +213,8 @@ class DeadlineKind(StrEnum):
     PENALTY_DECISION = "penalty_decision"
     PENALTY_SERVICE = "penalty_service"
     COURT_ENFORCEMENT = "court_enforcement"
+    SUPERVISION_REQUEST = "supervision_request"
+    MATERIALS_HANDOVER = "materials_handover"
 
 
 DEADLINE_ZH: dict[DeadlineKind, str] = {
@@ -237,6 +240,8 @@ DEADLINE_ZH: dict[DeadlineKind, str] = {
     DeadlineKind.PENALTY_DECISION: "行政处罚决定期限",
     DeadlineKind.PENALTY_SERVICE: "行政处罚决定书送达期限",
     DeadlineKind.COURT_ENFORCEMENT: "申请人民法院强制执行期限",
+    DeadlineKind.SUPERVISION_REQUEST: "建议立案监督期限",
+    DeadlineKind.MATERIALS_HANDOVER: "移交涉案材料期限",
 }
 
 PARTY_PERIODS = frozenset(
@@ -246,6 +251,7 @@ PARTY_PERIODS = frozenset(
         DeadlineKind.BLACKLIST_DEFENSE,
         DeadlineKind.PENALTY_HEARING_REQUEST,
         DeadlineKind.RECONSIDERATION_REQUEST,
+        DeadlineKind.SUPERVISION_REQUEST,
     }
 )
 """Periods that are the party's, not the bureau's: shown on the case, never warned of nor escalated (the
@@ -297,6 +303,8 @@ class Deadline(BaseModel):
     """Overdue until the end of this day (by default 5 working days after ``due``): level 2 to the head."""
     extended_by: int | None = None
     """Working days added by an approved extension (the investigation: once, 30, by the head)."""
+    subject: str | None = None
+    """Whose period it is, when a procedure runs one per party (a listing's defence periods: the party's name)."""
 
     @property
     def open(self) -> bool:
@@ -411,6 +419,9 @@ class ProcedureState(BaseModel):
     def stage_name(self) -> str:
         raise NotImplementedError
 
+    def notice(self, notice_id: str) -> NoticeRef | None:
+        return next((n for n in self.notices if n.notice_id == notice_id), None)
+
 
 class CaseState(ProcedureState):
     """The workflow's state of one case: the truth for that case."""
@@ -438,6 +449,10 @@ class CaseState(ProcedureState):
     """The administrative decision (行政处理决定), once its prior notice is issued."""
     penalty: PenaltyTrack | None = None
     """The administrative penalty (行政处罚), once its prior notice is issued."""
+    tracks: list[TrackSummary] = Field(default_factory=list)
+    """The sub-processes it started (blacklist, referral: child workflows), as they last reported."""
+    publication: Publication | None = None
+    """The head's decision to publish the case as a major violation (重大劳动保障违法行为社会公布)."""
 
     @model_validator(mode="after")
     def _totals_from_payments(self) -> CaseState:
@@ -488,9 +503,6 @@ class CaseState(ProcedureState):
 
     def deadline(self, kind: DeadlineKind) -> Deadline | None:
         return next((d for d in self.deadlines if d.kind == kind), None)
-
-    def notice(self, notice_id: str) -> NoticeRef | None:
-        return next((n for n in self.notices if n.notice_id == notice_id), None)
 
     def latest_notice(self, kind: str) -> NoticeRef | None:
         return next((n for n in reversed(self.notices) if n.kind == kind), None)

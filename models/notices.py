@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class NoticeKind(StrEnum):
@@ -24,6 +24,16 @@ class NoticeKind(StrEnum):
     HEARING_NOTICE = "hearing_notice"  # 听证通知书
     PENALTY_DECISION = "penalty_decision"  # 行政处罚决定书
     COURT_APPLICATION = "court_application"  # 强制执行申请书, to the people's court
+    BLACKLIST_NOTICE = "blacklist_notice"  # 列入失信联合惩戒名单告知书, one per party
+    BLACKLIST_DECISION = "blacklist_decision"  # 列入失信联合惩戒名单决定书, one per party
+    BLACKLIST_REMOVAL = "blacklist_removal"  # 提前移出失信联合惩戒名单决定书, one per party
+    REMOVAL_REFUSAL = "removal_refusal"  # 不予提前移出失信联合惩戒名单决定书, to the applicant
+    REFERRAL_REPORT = "referral_report"  # 涉嫌犯罪案件移送报告, to the head (internal)
+    REFERRAL_TRANSFER = "referral_transfer"  # 涉嫌犯罪案件移送书, to the police
+    EVIDENCE_LIST = "evidence_list"  # 涉嫌犯罪案件移送材料清单, with the transfer
+    RECONSIDERATION_REQUEST = "reconsideration_request"  # 提请复议书, to the police
+    SUPERVISION_REQUEST = "supervision_request"  # 立案监督建议书, to the procuratorate
+    REFERRAL_PAYMENT = "referral_payment"  # 补充移送材料函: payments made after the transfer, to the police
 
 
 NOTICE_TITLES: dict[NoticeKind, str] = {
@@ -41,6 +51,16 @@ NOTICE_TITLES: dict[NoticeKind, str] = {
     NoticeKind.HEARING_NOTICE: "听证通知书",
     NoticeKind.PENALTY_DECISION: "行政处罚决定书",
     NoticeKind.COURT_APPLICATION: "强制执行申请书",
+    NoticeKind.BLACKLIST_NOTICE: "列入拖欠农民工工资失信联合惩戒对象名单告知书",
+    NoticeKind.BLACKLIST_DECISION: "列入拖欠农民工工资失信联合惩戒对象名单决定书",
+    NoticeKind.BLACKLIST_REMOVAL: "提前移出拖欠农民工工资失信联合惩戒对象名单决定书",
+    NoticeKind.REMOVAL_REFUSAL: "不予提前移出拖欠农民工工资失信联合惩戒对象名单决定书",
+    NoticeKind.REFERRAL_REPORT: "涉嫌犯罪案件移送报告",
+    NoticeKind.REFERRAL_TRANSFER: "涉嫌犯罪案件移送书",
+    NoticeKind.EVIDENCE_LIST: "涉嫌犯罪案件移送材料清单",
+    NoticeKind.RECONSIDERATION_REQUEST: "提请复议书",
+    NoticeKind.SUPERVISION_REQUEST: "立案监督建议书",
+    NoticeKind.REFERRAL_PAYMENT: "补充移送材料函",
 }
 
 # Type abbreviation inside the document number, e.g. 小人社监令〔2026〕15号.
@@ -59,13 +79,45 @@ DOC_TYPE_ABBR: dict[NoticeKind, str] = {
     NoticeKind.HEARING_NOTICE: "听",
     NoticeKind.PENALTY_DECISION: "罚决",
     NoticeKind.COURT_APPLICATION: "执申",
+    NoticeKind.BLACKLIST_NOTICE: "失告",
+    NoticeKind.BLACKLIST_DECISION: "失决",
+    NoticeKind.BLACKLIST_REMOVAL: "失移",
+    NoticeKind.REMOVAL_REFUSAL: "失不移",
+    NoticeKind.REFERRAL_REPORT: "移报",
+    NoticeKind.REFERRAL_TRANSFER: "移",
+    NoticeKind.EVIDENCE_LIST: "移清",
+    NoticeKind.RECONSIDERATION_REQUEST: "移复",
+    NoticeKind.SUPERVISION_REQUEST: "移监",
+    NoticeKind.REFERRAL_PAYMENT: "移补",
 }
 
+REFERRAL_KINDS = frozenset(
+    {
+        NoticeKind.REFERRAL_REPORT,
+        NoticeKind.REFERRAL_TRANSFER,
+        NoticeKind.EVIDENCE_LIST,
+        NoticeKind.RECONSIDERATION_REQUEST,
+        NoticeKind.SUPERVISION_REQUEST,
+        NoticeKind.REFERRAL_PAYMENT,
+    }
+)
+"""The referral's documents: internal, or to the police and the procuratorate (their receipt is recorded with the
+transfer), never served on a party."""
+BLACKLIST_KINDS = frozenset(
+    {
+        NoticeKind.BLACKLIST_NOTICE,
+        NoticeKind.BLACKLIST_DECISION,
+        NoticeKind.BLACKLIST_REMOVAL,
+        NoticeKind.REMOVAL_REFUSAL,
+    }
+)
 SERVED_KINDS = frozenset(
-    k for k in NoticeKind if k not in (NoticeKind.SERVICE_RECEIPT, NoticeKind.SUPERVISION, NoticeKind.COURT_APPLICATION)
+    k
+    for k in NoticeKind
+    if k not in (NoticeKind.SERVICE_RECEIPT, NoticeKind.SUPERVISION, NoticeKind.COURT_APPLICATION, *REFERRAL_KINDS)
 )
 """Every notice to a party is served on its addressee and can record that service; the proof of service,
-the internal 督办通知书 and the application filed with the court are not."""
+the internal 督办通知书, the application filed with the court and the referral's papers are not."""
 
 
 class Bureau(BaseModel):
@@ -89,6 +141,14 @@ class Bureau(BaseModel):
     (the ``decision_defense`` deadline); the decision waits for them unless the party defended sooner."""
     decision_compliance_days: int = 15
     """Days, from the service of a 行政处理决定书, within which it orders the wages and 加付赔偿金 paid."""
+    blacklist_defense_working_days: int = Field(default=5, ge=1, le=30)
+    """Working days a party has to state and defend after a listing's 告知书 is served (人社部令第45号 art. 7)."""
+    blacklist_decision_working_days: int = Field(default=20, ge=1, le=60)
+    """Working days after the order's pay-by date within which the listing is decided (45号令 art. 6)."""
+    early_removal_working_days: int = Field(default=15, ge=1, le=60)
+    """Working days to decide an application for early removal (信用修复, 45号令 art. 14)."""
+    police_organ: str = ""
+    """The police organ at the bureau's level that receives transfers (国务院令第310号 art. 8); empty: 同级公安机关."""
 
 
 def format_doc_number(abbr: str, doc_type: str, year: int, seq: int) -> str:
