@@ -14,6 +14,7 @@ from db.calendar import working_calendar
 from models.activities import COMPUTE_DEADLINE, COMPUTE_DEADLINES, ComputeDeadlineInput, ComputeDeadlinesInput
 from models.case import CLEAR_KINDS, SHARED_KINDS, Deadline, DeadlineKind
 from models.clock import SHANGHAI
+from models.notices import Bureau
 from models.shared_clock import SHARED_MOMENTS, SharedMomentsInput
 from rules.calendar import WorkingCalendar
 from rules.clear import clear_deadline, major_deadline
@@ -21,9 +22,11 @@ from rules.court import court_enforcement_deadline
 from rules.deadlines import (
     CALENDAR_DAY_RULES,
     DEFENSE_BASES,
+    LISTING_BASES,
     WORKING_DAY_RULES,
     calendar_day_deadline,
     defense_deadline,
+    listing_deadline,
     payment_order_deadline,
     service_deadline,
     with_alarms,
@@ -38,6 +41,22 @@ async def load_calendar(sessions: async_sessionmaker[AsyncSession]) -> WorkingCa
     """Built-in years from chinesecalendar, overridden by the years an administrator loaded."""
     async with sessions() as session:
         return await working_calendar(session)
+
+
+LISTING_DAYS = {
+    DeadlineKind.BLACKLIST_DEFENSE: 5,
+    DeadlineKind.BLACKLIST_DECISION: 20,
+    DeadlineKind.EARLY_REMOVAL_DECISION: 15,
+}
+
+
+def listing_days(bureau: Bureau) -> dict[DeadlineKind, int]:
+    """A bureau's configured working days for a listing's periods."""
+    return {
+        DeadlineKind.BLACKLIST_DEFENSE: bureau.blacklist_defense_working_days,
+        DeadlineKind.BLACKLIST_DECISION: bureau.blacklist_decision_working_days,
+        DeadlineKind.EARLY_REMOVAL_DECISION: bureau.early_removal_working_days,
+    }
 
 
 def _default_service_days(region_code: str | None) -> int:
@@ -58,12 +77,15 @@ class CalendarActivities:
         warning_working_days: int = 3,
         level2_working_days: int = 5,
         defense_days: Callable[[str | None], int] = lambda _region: 3,
+        listing_days: Callable[[str | None], dict[DeadlineKind, int]] = lambda _region: dict(LISTING_DAYS),
     ) -> None:
         self._sessions = sessions
         self._service_days = service_days
         """Bureau configuration: calendar days allowed to serve an order, by the case's region."""
         self._defense_days = defense_days
         """Bureau configuration: working days a party has to state and defend after a prior notice."""
+        self._listing_days = listing_days
+        """Bureau configuration: working days of a listing's periods (defence, decision, early removal)."""
         self._warn_days = warning_working_days
         self._level2_days = level2_working_days
 
@@ -111,6 +133,9 @@ class CalendarActivities:
     def _due(self, cal: WorkingCalendar, inp: ComputeDeadlineInput) -> Deadline:
         if inp.kind == DeadlineKind.SERVICE:
             return service_deadline(inp.start, self._service_days(inp.region_code))
+        if inp.kind in LISTING_BASES:
+            days = self._listing_days(inp.region_code)[inp.kind]
+            return listing_deadline(cal, inp.kind, inp.start, days, inp.subject)
         if inp.kind in DEFENSE_BASES:
             return defense_deadline(cal, inp.kind, inp.start, self._defense_days(inp.region_code))
         if inp.kind in CALENDAR_DAY_RULES:

@@ -15,6 +15,7 @@ from db.cases import (
     append_events,
     chain_holds,
     is_unique_violation,
+    lock_cases,
     merge_workers,
     recorded_hashes,
     recorded_workers,
@@ -23,16 +24,19 @@ from db.cases import (
 )
 from db.sequences import next_value
 from db.tables import cases
+from db.tracks import save_track
 from models.activities import (
     ASSIGN_CASE_NUMBER,
     RECORD_EVENT,
     RECORD_EVENTS,
+    RECORD_TRACK_EVENT,
     AssignCaseNumberInput,
     RecordedHash,
     RecordEventInput,
     RecordEventsInput,
+    RecordTrackEventInput,
 )
-from models.case import CaseState
+from models.case import ProcedureState
 
 log = logging.getLogger(__name__)
 CASE_NUMBER_TYPE = "案"
@@ -92,7 +96,26 @@ class CaseStore:
             log.info("concurrent attempt recorded case=%s events first", case.case_id)
             return await self._recorded(case, last)
 
-    async def _answer(self, session: AsyncSession, case: CaseState, written: str | None) -> RecordedHash:
+    @activity.defn(name=RECORD_TRACK_EVENT)
+    async def record_track_event(self, inp: RecordTrackEventInput) -> RecordedHash:
+        """A sub-process's history row, into its case's history (chained with the case's rows, under the case's
+        lock), with the sub-process's read model, in one transaction; a retry writes nothing twice."""
+        track, ev = inp.track, inp.event
+        try:
+            async with self._sessions.begin() as session:
+                found = await recorded_hashes(session, track.case_id, [ev.seq])
+                if ev.seq in found:
+                    return await self._answer(session, track, found[ev.seq])
+                await lock_cases(session, [track.case_id])
+                await save_track(session, track, ev.at)
+                return await self._answer(session, track, await append_event(session, track.case_id, ev))
+        except IntegrityError as exc:
+            if not is_unique_violation(exc):
+                raise
+            log.info("concurrent attempt recorded track=%s seq=%d first", track.track_id, ev.seq)
+            return await self._recorded(track, ev.seq)
+
+    async def _answer(self, session: AsyncSession, case: ProcedureState, written: str | None) -> RecordedHash:
         """The hash the workflow is to keep: the hash of the row just written, unless the case's chain no longer
         holds the hash the workflow kept from its previous row (``case.history_hash``, in the snapshot). Then
         the chain was rewritten (or the database restored from an older backup) since: the row is written all
@@ -109,7 +132,7 @@ class CaseStore:
         )
         return kept
 
-    async def _recorded(self, case: CaseState, seq: int) -> RecordedHash:
+    async def _recorded(self, case: ProcedureState, seq: int) -> RecordedHash:
         """The hash of a row another attempt wrote first."""
         async with self._sessions() as session:
             return await self._answer(session, case, (await recorded_hashes(session, case.case_id, [seq])).get(seq))

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from api.masking import mask_record, masked_id, masked_phone
+from api.track_views import summary_view
 from db.cases import ListedCase
 from models.actions import ChallengeKind
 from models.activities import CaseEvent
@@ -29,6 +30,7 @@ from models.clock import to_shanghai
 from models.enforcement import CourtEnforcement, DecisionTrack, Defense, PenaltyTrack
 from models.identity import mask_numbers
 from models.money import Balance
+from models.track_summary import TrackKind
 from rules import transitions
 from rules.court import challenge_ends
 from rules.deadlines import effective_status
@@ -319,8 +321,8 @@ def _line(case: CaseState, today: date, count: int, totals: tuple[Decimal, Decim
         "outstanding": outstanding,
         "deadlines": [d.model_copy(update={"status": effective_status(d, today)}) for d in case.deadlines],
         "escalations": [escalation_view(e) for e in case.escalations],
-        "blacklist": None,
-        "referral": None,
+        "blacklist": summary_view(case.tracks, TrackKind.BLACKLIST),
+        "referral": summary_view(case.tracks, TrackKind.REFERRAL),
         "assignee": case.assignee,
         "order_due": case.order_due,
         "order_served": transitions.order_served(case),

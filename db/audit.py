@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.chain import CHAINED, GENESIS, row_hash
 from db.tables import case_events, cases
 from models.case import TERMINAL_STAGES
+from models.tracks import SEQ_STRIDE, stream_of
 
 STREAM_BATCH = 5000
 """Rows fetched at a time while streaming the history."""
@@ -106,7 +107,8 @@ class _CaseChain:
         self.case_id = case_id
         self.expected = GENESIS
         self.chained = False
-        self.last_own_seq: int | None = None
+        self.last_own: dict[int, int] = {}
+        """The last seq seen of each writer's count (the case's, each sub-process's: models.tracks.stream_of)."""
         self.broken: Break | None = None
 
     def _break(self, seq: int, problem: Problem, detail: str) -> None:
@@ -136,16 +138,18 @@ class _CaseChain:
                 return False
             self.expected = stored
         if seq > 0:
-            self.last_own_seq = seq
+            self.last_own[stream_of(seq)] = seq
         return legacy
 
     def _link_broken(self, seq: int) -> None:
-        before = self.last_own_seq
+        stream = stream_of(seq)
+        before = self.last_own.get(stream)
+        first = stream * SEQ_STRIDE + 1  # a sub-process counts from its own base (models.tracks.seq_base)
         if seq > 0 and before is not None and seq > before + 1:
             gap = f"第 {before + 1} 条" if seq == before + 2 else f"第 {before + 1}–{seq - 1} 条"
             self._break(seq, Problem.ROW_MISSING, f"缺少{gap}记录：本条未链接到其前一条记录（记录被删除）")
-        elif seq > 1 and before is None:
-            gap = "第 1 条" if seq == 2 else f"第 1–{seq - 1} 条"
+        elif seq > first and before is None:
+            gap = f"第 {first} 条" if seq == first + 1 else f"第 {first}–{seq - 1} 条"
             self._break(seq, Problem.ROW_MISSING, f"缺少{gap}记录：本条未链接到链首（记录被删除）")
         else:
             where = "链首" if before is None and not self.chained else "前一条记录"

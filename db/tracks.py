@@ -16,15 +16,15 @@ _STATE: TypeAdapter[AnyTrackState] = TypeAdapter(AnyTrackState)
 
 
 def _row(state: AnyTrackState, updated_at: datetime) -> dict[str, Any]:
-    listing = isinstance(state, BlacklistState)
+    listing = state if isinstance(state, BlacklistState) else None
     return {
         "case_id": state.case_id,
         "kind": state.kind.value,
         "number": state.number,
         "status": state.status.value,
         "region_code": state.region_code,
-        "term_start": state.term_start if listing else None,
-        "term_end": state.term_end if listing else None,
+        "term_start": listing.term_start if listing else None,
+        "term_end": listing.term_end if listing else None,
         "last_seq": state.last_seq,
         "state": state.model_dump(mode="json"),
         "updated_at": updated_at,

@@ -234,7 +234,15 @@ class ProposeDecisionBody(Body):
 class DefenseProcedure(StrEnum):
     DECISION = "decision"
     PENALTY = "penalty"
-    BLACKLIST = "blacklist"  # a listed party's defence: handled by the listing's own workflow
+
+
+class DefenseFor(StrEnum):
+    """What a 陈述申辩 answers: the case's decision or penalty, or a listing (handled by the listing's own
+    workflow; the API routes it there)."""
+
+    DECISION = "decision"
+    PENALTY = "penalty"
+    BLACKLIST = "blacklist"
 
 
 class SubmitDefenseBody(Body):
@@ -242,8 +250,9 @@ class SubmitDefenseBody(Body):
 
     party: OrgName
     text: Reason
-    procedure: DefenseProcedure | None = None
-    """Which prior notice it answers; needed only when a decision and a penalty both await a defence."""
+    procedure: DefenseFor | None = None
+    """Which prior notice it answers; needed only when a decision and a penalty both await a defence, and for a
+    listing (``blacklist``)."""
 
 
 class ProposePenaltyBody(Body):

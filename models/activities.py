@@ -34,6 +34,8 @@ class ComputeDeadlineInput(BaseModel):
     warning and escalation days."""
     extended_by: int | None = None
     """Working days added by an approved extension (``investigation``)."""
+    subject: str | None = None
+    """Whose period, for a procedure with one per party (a listing's defence: the party's name)."""
 
 
 class ComputeDeadlinesInput(BaseModel):

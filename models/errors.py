@@ -90,6 +90,21 @@ class ErrorCode(StrEnum):
     TOKEN_EXPIRED = "token_expired"
     TOKEN_REVOKED = "token_revoked"
     TOO_MANY_SIGN_IN_FAILURES = "too_many_sign_in_failures"
+    TRACK_ALREADY_OPEN = "track_already_open"
+    NO_TRACK = "no_track"
+    TOO_MANY_TRACKS = "too_many_tracks"
+    THRESHOLD_NOT_MET = "threshold_not_met"
+    LEGAL_REPRESENTATIVE_REQUIRED = "legal_representative_required"
+    DUPLICATE_PARTY = "duplicate_party"
+    UNKNOWN_PARTY = "unknown_party"
+    NOTICE_NOT_SERVED = "notice_not_served"
+    NOT_PAID_IN_FULL = "not_paid_in_full"
+    REMOVAL_TOO_EARLY = "removal_too_early"
+    NO_REMOVAL_APPLICATION = "no_removal_application"
+    REMOVAL_PENDING = "removal_pending"
+    NOTHING_TO_PUBLISH = "nothing_to_publish"
+    ALREADY_PUBLISHED = "already_published"
+    WINDOW_CLOSED = "window_closed"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -195,6 +210,21 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.TOKEN_EXPIRED: "令牌已过期，请联系管理员换发新令牌",
     ErrorCode.TOKEN_REVOKED: "令牌已注销，不能再使用",
     ErrorCode.TOO_MANY_SIGN_IN_FAILURES: "令牌验证失败次数过多，请稍后再试",
+    ErrorCode.TRACK_ALREADY_OPEN: "本案已有进行中的同类程序，不能重复提起",
+    ErrorCode.NO_TRACK: "本案没有进行中的该项程序",
+    ErrorCode.TOO_MANY_TRACKS: "本案同类程序已达上限（9 次）",
+    ErrorCode.THRESHOLD_NOT_MET: "尚欠农民工工资未达到本省拒不支付劳动报酬罪“数额较大”标准（法释〔2013〕3号第三条）",
+    ErrorCode.LEGAL_REPRESENTATIVE_REQUIRED: "须列明一名且仅一名法定代表人或者主要负责人（legal_representative）",
+    ErrorCode.DUPLICATE_PARTY: "同一当事人（身份证号码）重复出现",
+    ErrorCode.UNKNOWN_PARTY: "该程序中没有这一当事人",
+    ErrorCode.NOTICE_NOT_SERVED: "告知书尚未送达全部当事人，陈述申辩期尚未起算",
+    ErrorCode.NOT_PAID_IN_FULL: "拖欠的农民工工资尚未全部清偿（尚未改正），不能申请提前移出",
+    ErrorCode.REMOVAL_TOO_EARLY: "自改正之日起被列入名单未满6个月，不能申请提前移出",
+    ErrorCode.NO_REMOVAL_APPLICATION: "没有待决定的提前移出申请",
+    ErrorCode.REMOVAL_PENDING: "已有待决定的提前移出申请",
+    ErrorCode.NOTHING_TO_PUBLISH: "本案尚未作出行政处理决定或行政处罚决定，不能作为重大劳动保障违法行为向社会公布",
+    ErrorCode.ALREADY_PUBLISHED: "本案已决定向社会公布",
+    ErrorCode.WINDOW_CLOSED: "法定期限已过",
 }
 
 HTTP_STATUS: dict[ErrorCode, int] = {
@@ -282,6 +312,21 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.TOKEN_EXPIRED: 401,
     ErrorCode.TOKEN_REVOKED: 401,
     ErrorCode.TOO_MANY_SIGN_IN_FAILURES: 429,
+    ErrorCode.TRACK_ALREADY_OPEN: 409,
+    ErrorCode.NO_TRACK: 409,
+    ErrorCode.TOO_MANY_TRACKS: 409,
+    ErrorCode.THRESHOLD_NOT_MET: 409,
+    ErrorCode.LEGAL_REPRESENTATIVE_REQUIRED: 422,
+    ErrorCode.DUPLICATE_PARTY: 422,
+    ErrorCode.UNKNOWN_PARTY: 409,
+    ErrorCode.NOTICE_NOT_SERVED: 409,
+    ErrorCode.NOT_PAID_IN_FULL: 409,
+    ErrorCode.REMOVAL_TOO_EARLY: 409,
+    ErrorCode.NO_REMOVAL_APPLICATION: 409,
+    ErrorCode.REMOVAL_PENDING: 409,
+    ErrorCode.NOTHING_TO_PUBLISH: 409,
+    ErrorCode.ALREADY_PUBLISHED: 409,
+    ErrorCode.WINDOW_CLOSED: 409,
 }
 
 WWW_AUTHENTICATE = 'Bearer realm="qingling"'

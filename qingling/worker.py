@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 from temporalio.worker import Interceptor, Worker
 
-from activities.calendar import CalendarActivities
+from activities.calendar import CalendarActivities, listing_days
 from activities.case_store import CaseStore
 from activities.digest import DigestActivities
 from activities.notices import NoticeActivities
@@ -18,9 +18,11 @@ from activities.shared_clock import SharedClockActivities
 from config.settings import Settings
 from notices.render import NoticeRenderer
 from qingling.heartbeat import Heartbeats
+from workflows.blacklist import Blacklist
 from workflows.case import ArrearsCase
 from workflows.digest import DailyDigest
 from workflows.options import WORKFLOW_RUNNER
+from workflows.referral import Referral
 from workflows.shared_clock import SharedClock
 
 
@@ -53,6 +55,7 @@ def build_worker(
         sessions,
         service_days=lambda region: settings.bureau_for(region or "").service_days,
         defense_days=lambda region: settings.bureau_for(region or "").decision_defense_working_days,
+        listing_days=lambda region: listing_days(settings.bureau_for(region or "")),
         warning_working_days=settings.warning_working_days,
         level2_working_days=settings.level2_working_days,
     )
@@ -60,13 +63,14 @@ def build_worker(
     return Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[ArrearsCase, DailyDigest, SharedClock],
+        workflows=[ArrearsCase, DailyDigest, SharedClock, Blacklist, Referral],
         workflow_runner=WORKFLOW_RUNNER,
         max_cached_workflows=settings.workflow_cache,
         interceptors=[Heartbeats(), *interceptors],
         activities=[
             store.record_event,
             store.record_events,
+            store.record_track_event,
             store.assign_case_number,
             notices.issue_notice,
             calendar.compute_deadline,

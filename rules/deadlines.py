@@ -199,6 +199,34 @@ DEFENSE_BASES = {
 }
 
 
+LISTING_BASES = {
+    DeadlineKind.BLACKLIST_DEFENSE: (
+        "《拖欠农民工工资失信联合惩戒对象名单管理暂行办法》（人力资源社会保障部令第45号）：当事人自收到列入告知书之日起"
+        "{days}个工作日内可以陈述、申辩"
+    ),
+    DeadlineKind.BLACKLIST_DECISION: (
+        "《拖欠农民工工资失信联合惩戒对象名单管理暂行办法》（人力资源社会保障部令第45号）：自责令限期支付工资文书"
+        "规定的期限届满之日起{days}个工作日内作出列入决定"
+    ),
+    DeadlineKind.EARLY_REMOVAL_DECISION: (
+        "《拖欠农民工工资失信联合惩戒对象名单管理暂行办法》（人力资源社会保障部令第45号）：自收到提前移出申请之日起"
+        "{days}个工作日内作出决定"
+    ),
+}
+"""The listing's periods in working days; how many is the bureau's configuration (defaults 5, 20, 15 from our
+reading of 45号令, to be checked against the published text: docs/long-arm.md)."""
+
+
+def listing_deadline(
+    cal: WorkingCalendar, kind: DeadlineKind, start: date, days: int, subject: str | None = None
+) -> Deadline:
+    """A listing's period ``days`` working days from ``start`` (a party's defence period names the party)."""
+    if isinstance(days, bool) or days < 1:
+        raise ValueError(f"期限应为正整数个工作日，而不是 {days!r}")
+    counted = _counted(cal, kind, start, days, LISTING_BASES[kind].format(days=days))
+    return counted.model_copy(update={"subject": subject}) if subject else counted
+
+
 def defense_deadline(cal: WorkingCalendar, kind: DeadlineKind, served: date, days: int) -> Deadline:
     """The party's period to state and defend after a prior notice is served (bureau configuration)."""
     if isinstance(days, bool) or days < 1:
@@ -214,6 +242,35 @@ CALENDAR_DAY_RULES: dict[DeadlineKind, tuple[int, str]] = {
     DeadlineKind.PENALTY_DECISION: (
         90,
         "《中华人民共和国行政处罚法》第六十条：行政机关应当自行政处罚案件立案之日起九十日内作出行政处罚决定",
+    ),
+    DeadlineKind.REFERRAL_APPROVAL: (
+        3,
+        "《行政执法机关移送涉嫌犯罪案件的规定》第五条：正职负责人或者主持工作的负责人应当自接到报告之日起3日内"
+        "作出批准移送或者不批准移送的决定",
+    ),
+    DeadlineKind.REFERRAL_TRANSFER: (
+        1,
+        "《行政执法机关移送涉嫌犯罪案件的规定》第五条：决定批准的，应当在24小时内向同级公安机关移送",
+    ),
+    DeadlineKind.POLICE_DECISION: (
+        3,
+        "《行政执法机关移送涉嫌犯罪案件的规定》第八条、第九条：公安机关应当自接受移送（或者收到提请复议的文件）"
+        "之日起3日内作出立案或者不予立案的决定，并书面通知移送案件的行政执法机关",
+    ),
+    DeadlineKind.RECONSIDERATION_REQUEST: (
+        3,
+        "《行政执法机关移送涉嫌犯罪案件的规定》第九条：可以自接到不予立案通知书之日起3日内，"
+        "提请作出不予立案决定的公安机关复议，也可以建议人民检察院依法进行立案监督",
+    ),
+    DeadlineKind.SUPERVISION_REQUEST: (
+        3,
+        "《行政执法机关移送涉嫌犯罪案件的规定》第九条：对公安机关不予立案的复议决定仍有异议的，"
+        "应当自收到复议决定通知书之日起3日内建议人民检察院依法进行立案监督",
+    ),
+    DeadlineKind.MATERIALS_HANDOVER: (
+        3,
+        "《行政执法机关移送涉嫌犯罪案件的规定》第十二条：对公安机关决定立案的案件，"
+        "应当自接到立案通知书之日起3日内将涉案物品以及与案件有关的其他材料移交公安机关",
     ),
     DeadlineKind.PENALTY_SERVICE: (
         7,

@@ -13,13 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from models.case import (
     ESCALATION_LEVEL,
     PARTY_PERIODS,
     SHARED_KINDS,
-    CaseState,
     Deadline,
     DeadlineKind,
     Escalation,
@@ -27,6 +26,21 @@ from models.case import (
     Role,
 )
 from models.clock import SHANGHAI
+
+
+class Clocked(Protocol):
+    """What a procedure with its own clock has: a case, or one of its sub-processes (models/tracks.py)."""
+
+    @property
+    def deadlines(self) -> list[Deadline]: ...
+    @property
+    def escalations(self) -> list[Escalation]: ...
+    @property
+    def shared_clock(self) -> bool: ...
+    @property
+    def assignee(self) -> str | None: ...
+    @property
+    def created_by(self) -> str: ...
 
 
 @dataclass(frozen=True, order=True)
@@ -69,7 +83,7 @@ def alarms_of(kind: DeadlineKind, due: date, warn_on: date | None, escalate_afte
     return found
 
 
-def own_deadlines(case: CaseState) -> list[Deadline]:
+def own_deadlines(case: Clocked) -> list[Deadline]:
     """The deadlines the case's own timers watch: all but the shared-day ones when the shared clock has them."""
     if not case.shared_clock:
         return case.deadlines
@@ -97,18 +111,18 @@ def _come(pending: list[Alarm], now: datetime) -> list[Alarm]:
     return [a for a in due if not (a.kind == EscalationKind.WARNING and (a.deadline_kind, a.due) in overdue_now)]
 
 
-def pending_alarms(case: CaseState) -> list[Alarm]:
+def pending_alarms(case: Clocked) -> list[Alarm]:
     """The alarms of the case's own clock not raised yet, earliest first."""
     raised = {(e.kind, e.deadline_kind, e.due) for e in case.escalations}
     return _not_raised((a for d in own_deadlines(case) for a in alarms(d)), raised)
 
 
-def next_alarm(case: CaseState) -> Alarm | None:
+def next_alarm(case: Clocked) -> Alarm | None:
     pending = pending_alarms(case)
     return pending[0] if pending else None
 
 
-def due_alarms(case: CaseState, now: datetime) -> list[Alarm]:
+def due_alarms(case: Clocked, now: datetime) -> list[Alarm]:
     """The alarms of the case's own clock whose moment has come, earliest first."""
     return _come(pending_alarms(case), now)
 
@@ -169,7 +183,7 @@ ADDRESSEE_ROLE: dict[EscalationKind, Role] = {
 }
 
 
-def escalation(case: CaseState, alarm: Alarm, at: datetime, notice: str | None = None) -> Escalation:
+def escalation(case: Clocked, alarm: Alarm, at: datetime, notice: str | None = None) -> Escalation:
     """The record of a raised alarm: a warning to the assignee (or, before 立案, whoever registered the
     complaint); escalations to every supervisor or head of the case's region."""
     return escalation_for(case.assignee or case.created_by, alarm, at, notice)

@@ -23,8 +23,10 @@ from models.actions import (
     IssueOrderBody,
     OrderAddressee,
     PaymentLine,
+    ProposeBlacklistBody,
     ProposeDecisionBody,
     ProposePenaltyBody,
+    PublishViolationBody,
     RecordAidBody,
     RecordChallengeBody,
     RecordCourtEnforcementBody,
@@ -35,6 +37,8 @@ from models.actions import (
     RecordReviewBody,
     RecordServiceBody,
     RecordSupplementBody,
+    RecordTransferBody,
+    ReferToPoliceBody,
     RejectBody,
     RejectReason,
     RequestHearingBody,
@@ -43,13 +47,24 @@ from models.actions import (
     SetClearDeadlineBody,
     SubmitDefenseBody,
 )
-from models.case import Aid, CaseState, DeadlineKind, NoticeRef, Payment, Role, Stage, WorkerState, totals_by_source
+from models.case import (
+    Aid,
+    CaseState,
+    DeadlineKind,
+    NoticeRef,
+    Payment,
+    ProcedureState,
+    Role,
+    Stage,
+    WorkerState,
+    totals_by_source,
+)
 from models.clock import shanghai_date
 from models.enforcement import DecisionLine, PenaltyTrack
 from models.errors import ErrorCode, Refusal
 from models.money import FEN, ZERO
 from models.notices import SERVED_KINDS, NoticeKind
-from rules import court
+from rules import court, long_arm
 from rules.penalties import range_problem
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -66,6 +81,7 @@ _OPEN = frozenset({Stage.INVESTIGATING, Stage.ORDERED})
 _CLOSERS = frozenset({Role.SUPERVISOR, Role.HEAD})
 _INSPECTOR = frozenset({Role.INSPECTOR})
 _PENALTY_STAGES = frozenset({Stage.INVESTIGATING, Stage.ORDERED, Stage.CLEARED})
+_LONG_ARM_STAGES = frozenset({Stage.ORDERED})
 PENALTY_DECISION_DAYS = 90
 """行政处罚法 2021 art. 60: decided within 90 days of 立案."""
 HEARING_REQUEST_DAYS = 5
@@ -103,12 +119,18 @@ RULES: dict[Action, ActionRule] = {
     Action.RECORD_CHALLENGE: ActionRule(_INSPECTOR, _PENALTY_STAGES),
     Action.RECORD_FINE_PAID: ActionRule(_INSPECTOR, _PENALTY_STAGES),
     Action.RECORD_COURT_ENFORCEMENT: ActionRule(_INSPECTOR, _PENALTY_STAGES),
+    # The long arm (docs/long-arm.md): started from an order ignored; the sub-processes then run on their own.
+    Action.PROPOSE_BLACKLIST: ActionRule(_INSPECTOR, _LONG_ARM_STAGES),
+    Action.REFER_TO_POLICE: ActionRule(_INSPECTOR, _LONG_ARM_STAGES),
+    Action.PUBLISH_VIOLATION: ActionRule(frozenset({Role.HEAD}), _PENALTY_STAGES),
 }
 
 
 def check_action(stage: Stage, action: Action, role: Role) -> None:
     """Raise Refusal unless ``role`` may take ``action`` in ``stage``."""
-    rule = RULES[action]
+    rule = RULES.get(action)
+    if rule is None:  # an action of a sub-process (models.actions.TRACK_ACTIONS), never of the case itself
+        raise Refusal(ErrorCode.STAGE_NOT_ALLOWED, "该操作属于失信名单或移送公安程序，不能对案件本身执行")
     if role not in rule.roles:
         raise Refusal(ErrorCode.ROLE_NOT_ALLOWED)
     if stage not in rule.stages:
@@ -153,7 +175,11 @@ def check_input(body: Body, now: datetime) -> None:
         raise Refusal(ErrorCode.HEARING_TOO_SOON, field="hearing_at")
     if isinstance(body, RecordHearingBody):
         _not_future(body.held_at, now, "held_at")
-    for field in ("filed_on", "paid_on"):
+    if isinstance(body, ProposeBlacklistBody):
+        long_arm.check_persons(body)
+    if isinstance(body, RecordTransferBody):
+        _not_future(body.transferred_at, now, "transferred_at")
+    for field in ("filed_on", "paid_on", "applied_on", "decided_on", "requested_on", "handed_over_on"):
         day = getattr(body, field, None)
         if isinstance(day, date) and day > shanghai_date(now):
             raise Refusal(ErrorCode.IN_THE_FUTURE, field=field)
@@ -215,7 +241,8 @@ def check_order(case: CaseState, body: IssueOrderBody, now: datetime) -> None:
         raise Refusal(ErrorCode.NO_GENERAL_CONTRACTOR)
 
 
-def check_service(case: CaseState, body: RecordServiceBody) -> None:
+def check_service(case: ProcedureState, body: RecordServiceBody) -> None:
+    """A notice of this procedure (the case, or a sub-process), to a party, not yet served, served after issue."""
     notice = case.notice(body.notice_id)
     if notice is None:
         raise Refusal(ErrorCode.UNKNOWN_NOTICE)
@@ -225,7 +252,8 @@ def check_service(case: CaseState, body: RecordServiceBody) -> None:
         raise Refusal(ErrorCode.ALREADY_SERVED)
     if body.served_at < notice.issued_at:
         raise Refusal(ErrorCode.SERVED_BEFORE_ISSUE)
-    if notice.kind == NoticeKind.PAYMENT_ORDER and case.order_due and shanghai_date(body.served_at) >= case.order_due:
+    due = case.order_due if isinstance(case, CaseState) else None
+    if notice.kind == NoticeKind.PAYMENT_ORDER and due and shanghai_date(body.served_at) >= due:
         raise Refusal(ErrorCode.SERVED_AFTER_DUE)
 
 
@@ -288,9 +316,10 @@ def defense_procedure(case: CaseState, body: SubmitDefenseBody) -> DefenseProced
     if case.penalty is not None and case.penalty.decided_at is None:
         open_.append(DefenseProcedure.PENALTY)
     if body.procedure is not None:
-        if body.procedure not in open_:
+        named = next((p for p in open_ if p.value == body.procedure.value), None)
+        if named is None:  # not open, or a listing's (the listing's workflow hears those)
             raise Refusal(ErrorCode.NO_DEFENSE_OPEN)
-        return body.procedure
+        return named
     if not open_:
         raise Refusal(ErrorCode.NO_DEFENSE_OPEN)
     if len(open_) > 1:
@@ -507,6 +536,12 @@ def check(case: CaseState, action: Action, role: Role, body: Body, now: datetime
         check_court_enforcement(case, body)
     elif isinstance(body, IssueDecisionBody):
         check_issue_decision(case, body, now)
+    elif isinstance(body, ProposeBlacklistBody):
+        long_arm.check_propose_blacklist(case, body, now)
+    elif isinstance(body, ReferToPoliceBody):
+        long_arm.check_refer(case, body, now)
+    elif isinstance(body, PublishViolationBody):
+        long_arm.check_publish(case, body)
 
 
 def apply_finding(case: CaseState, body: RecordFindingBody) -> CaseState:

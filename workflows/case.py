@@ -12,7 +12,7 @@ from typing import Any
 
 from temporalio import workflow
 
-from workflows.enforcement import Enforcement
+from workflows.long_arm import LongArm
 from workflows.procedure import action
 
 with workflow.unsafe.imports_passed_through():
@@ -115,7 +115,7 @@ REDIRECTING_REASONS = frozenset({RejectReason.NOT_IN_REMIT, RejectReason.OTHER_T
 
 
 @workflow.defn(name=WORKFLOW_NAME)
-class ArrearsCase(Enforcement):
+class ArrearsCase(LongArm):
     @workflow.init
     def __init__(self, start: CaseStart) -> None:
         self._begin(start.resume or initial_state(start))
@@ -423,7 +423,9 @@ class ArrearsCase(Enforcement):
             "paid_total": str(self._state.paid_total),
             "outstanding": str(self._state.outstanding),
         }
-        return await self._record(Action.RECORD_PAYMENT, inp.actor, inp.body.comment, data)
+        result = await self._record(Action.RECORD_PAYMENT, inp.actor, inp.body.comment, data)
+        await self._tell_tracks_paid()
+        return result
 
     @action(Action.RECORD_AID)
     async def record_aid(self, inp: ActionInput[RecordAidBody]) -> ActionResult:
@@ -450,7 +452,9 @@ class ArrearsCase(Enforcement):
         )
         notice = await self._notice(NoticeKind.CLOSING)
         data = {"reason": inp.body.reason.value, "notice": notice.doc_number}
-        return await self._record(Action.CLOSE, inp.actor, inp.body.comment, data)
+        result = await self._record(Action.CLOSE, inp.actor, inp.body.comment, data)
+        await self._tell_tracks_ended()
+        return result
 
     @action(Action.EXTEND_INVESTIGATION)
     async def extend_investigation(self, inp: ActionInput[ExtendInvestigationBody]) -> ActionResult:

@@ -148,13 +148,24 @@ class Procedure(Generic[S]):
         return found
 
     async def _deadline(
-        self, kind: DeadlineKind, start: date, *, due: date | None = None, extended_by: int | None = None
+        self,
+        kind: DeadlineKind,
+        start: date,
+        *,
+        due: date | None = None,
+        extended_by: int | None = None,
+        subject: str | None = None,
     ) -> Deadline:
         """Calendar arithmetic over loaded data: quick, so a local activity (no server round trip);
         cases started before that ran it as an ordinary activity and still replay that way. ``due``: the
         date someone set (payment order, major case); ``extended_by``: an approved extension."""
         inp = ComputeDeadlineInput(
-            kind=kind, start=start, region_code=self._state.region_code, due=due, extended_by=extended_by
+            kind=kind,
+            start=start,
+            region_code=self._state.region_code,
+            due=due,
+            extended_by=extended_by,
+            subject=subject,
         )
         if workflow.patched("local-deadline"):
             local: Deadline = await workflow.execute_local_activity(

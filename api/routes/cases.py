@@ -37,6 +37,8 @@ from api.errors import (
 )
 from api.errors import ERROR_RESPONSES as ERRORS
 from api.masking import case_reader, sees_personal_data
+from api.routing import STARTS_TRACK, target, with_threshold
+from api.track_views import track_view
 from api.views import (
     CaseList,
     CaseView,
@@ -51,6 +53,7 @@ from api.views import (
 from config.logs import bind
 from config.temporal import case_workflow_id
 from db import cases as store
+from db import tracks as track_store
 from db.calendar import working_calendar
 from db.users import User
 from models.actions import BODY_MODELS, INPUT_MODELS, Action, ActionResult, Actor
@@ -59,9 +62,13 @@ from models.clock import to_shanghai
 from models.errors import ACTION_REFUSED, MESSAGES, ErrorCode, Refusal
 from models.notices import NOTICE_TITLES, NoticeKind
 from models.start import CaseStart
+from models.track_summary import TrackKind, TrackSummary
+from models.tracks import AnyTrackState
 from rules import transitions
 from rules.deadlines import effective_status, explain_deadline
 from workflows.case import REGISTRATION, ArrearsCase
+from workflows.long_arm import TRACKS_QUERY
+from workflows.track import TRACK_REGISTRATION
 
 router = APIRouter(prefix="/api/v1", tags=["cases"], dependencies=[Depends(case_reader)])
 """Every route here is case data: admin is refused, the caller and the case are named in the logs."""
@@ -363,12 +370,19 @@ async def list_cases(
 
 @router.get("/cases/{case_id}", response_model=CaseView, summary="案件详情", responses=ERRORS)
 async def get_case(case_id: str, user: CurrentUser, session: Session) -> CaseView:
-    return shown(await visible_case(session, user, case_id), user)
+    state = await visible_case(session, user, case_id)
+    return shown(state, user, await track_store.case_tracks(session, case_id))
 
 
-def shown(state: CaseState, user: User) -> CaseView:
-    """The case page as ``user`` may see it: full ID numbers and phones only to the people of its region."""
-    return case_view(state, today(), user.role, personal=sees_personal_data(user, state.region_code))
+def shown(state: CaseState, user: User, tracks: list[AnyTrackState] | None = None) -> CaseView:
+    """The case page as ``user`` may see it: full ID numbers and phones only to the people of its region; with
+    its sub-processes (the latest of each kind) as they last recorded themselves."""
+    personal = sees_personal_data(user, state.region_code)
+    view = case_view(state, today(), user.role, personal=personal)
+    for track in tracks or []:
+        shown_track = track_view(track, today(), user.role, personal=personal)
+        view = view.model_copy(update={track.kind.value: shown_track})
+    return view
 
 
 @router.get("/cases/{case_id}/ledger", response_model=Ledger, summary="案件资金台账", responses=ERRORS)
@@ -434,25 +448,37 @@ async def act(
         act_on = Action(action)
     except ValueError:
         raise ApiError(ErrorCode.UNKNOWN_ACTION) from None
-    stage = await visible_stage(session, user, case_id)
-    await session.close()  # no connection held while the workflow works
+    must_be_plain(case_id)
+    found = await store.get_region_and_stage(session, case_id)
+    _must_cover(user, found[0] if found else None)
+    assert found is not None
+    region_code, stage = found[0], Stage(found[1])
     body = json_object(await request.body())
     try:
-        parsed = BODY_MODELS[act_on].model_validate(body)
+        parsed = with_threshold(BODY_MODELS[act_on].model_validate(body), region_code, b.settings)
     except ValidationError as exc:
         raise invalid(exc.errors()) from None
+    try:
+        goal = await target(session, case_id, act_on, parsed)
+    except Refusal as exc:
+        raise refusal_error(exc) from None
+    await session.close()  # no connection held while the workflow works
     update_input = INPUT_MODELS[act_on](actor=actor(user), body=parsed)
     await check_payload_size(b, update_input, "请分批提交")
     try:
         transitions.check_input(parsed, now())  # the same rule the workflow's validator runs, before sending
     except Refusal as exc:
         raise refusal_error(exc) from None
-    handle = b.client.get_workflow_handle(case_workflow_id(case_id))
+    handle = b.client.get_workflow_handle(goal.workflow_id)
     try:
         await handle.execute_update(act_on.value, update_input, result_type=ActionResult)
+        if act_on in STARTS_TRACK:
+            await _track_registered(b, case_id, STARTS_TRACK[act_on])
     except WorkflowUpdateFailedError as exc:
         raise _refusal(exc) from None
     except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND and goal.track is not None:
+            raise ApiError(ErrorCode.STAGE_NOT_ALLOWED, "该程序已经结束，不能再执行此操作") from None
         if exc.status == RPCStatusCode.NOT_FOUND and stage in TERMINAL_STAGES:
             raise ApiError(ErrorCode.STAGE_NOT_ALLOWED, "案件已终结，不能再执行此操作") from None
         log.error("update %s on %s failed: %s", act_on.value, case_id, exc.status)
@@ -461,14 +487,25 @@ async def act(
     return await recorded_view(b, user, case_id)
 
 
+async def _track_registered(b: Backend, case_id: str, kind: TrackKind) -> None:
+    """After an action that starts a sub-process: wait until it has issued and recorded its first documents, so
+    the answer shows them (its id is the case's latest of the kind)."""
+    tracks: list[TrackSummary] = await b.client.get_workflow_handle(case_workflow_id(case_id)).query(
+        TRACKS_QUERY, result_type=list[TrackSummary]
+    )
+    started = [t for t in tracks if t.kind == kind][-1]
+    await b.client.get_workflow_handle(started.track_id).execute_update(TRACK_REGISTRATION, result_type=ActionResult)
+
+
 async def recorded_view(b: Backend, user: User, case_id: str) -> CaseView:
     """The case as its last applied action recorded it: the update answers only once its activity has
     committed the read model, and the answer itself stays small (it is kept in the workflow's history)."""
     async with b.sessions() as session:
         state = await store.get_state(session, case_id)
+        tracks = await track_store.case_tracks(session, case_id)
     if state is None:
         raise ApiError(ErrorCode.BACKEND_UNAVAILABLE)
-    return shown(state, user)
+    return shown(state, user, tracks)
 
 
 def _refusal(exc: WorkflowUpdateFailedError) -> ApiError:
