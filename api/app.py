@@ -22,7 +22,7 @@ from temporalio.client import Client
 
 from api import errors
 from api.deps import Backend
-from api.routes import cases, codec, digests, health, me, notices, reports
+from api.routes import cases, codec, digests, health, me, notices, public, reports
 from config import logs
 from config.settings import Settings, get_settings
 from config.temporal import connect
@@ -124,6 +124,7 @@ def create_app(
     app.include_router(reports.router)
     app.include_router(digests.router)
     app.include_router(me.router)
+    app.include_router(public.router)
     codec.install(app, cfg)  # /codec/decode and /codec/encode for the Temporal UI, with their CORS
     app.add_middleware(RequestContext)  # added last: the outermost but for Starlette's last-resort error handler
     install_openapi(app)

@@ -36,7 +36,7 @@ def main(n: int = 50) -> None:
     from models.actions import Actor
     from models.case import CaseIntake, CaseState, Deadline, DeadlineKind, DeadlineStatus, NoticeRef, Role
     from models.enforcement import CourtEnforcement, DecisionTrack, PenaltyBasis, PenaltyTrack
-    from models.notices import Bureau, NoticeContext, NoticeKind
+    from models.notices import CASE_KINDS, Bureau, NoticeContext
     from models.start import CaseStart
     from notices.context import build_context
     from notices.render import BODY_FONT, NoticeRenderer
@@ -115,7 +115,7 @@ def main(n: int = 50) -> None:
             }
         )
 
-    kinds = list(NoticeKind)
+    kinds = list(CASE_KINDS)
     contexts: list[NoticeContext] = [
         build_context(
             kinds[i % len(kinds)],

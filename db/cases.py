@@ -85,6 +85,7 @@ def _row(state: CaseState, updated_at: datetime) -> dict[str, Any]:
         "last_seq": state.last_seq,
         "state": state.model_dump(mode="json"),
         "updated_at": updated_at,
+        "published_at": state.publication.decided_at if state.publication else None,
     }
 
 

@@ -111,6 +111,8 @@ BLACKLIST_KINDS = frozenset(
         NoticeKind.REMOVAL_REFUSAL,
     }
 )
+CASE_KINDS = tuple(k for k in NoticeKind if k not in REFERRAL_KINDS | BLACKLIST_KINDS)
+"""The kinds a case issues from its own state (the others are a sub-process's: notices/long_arm_text.py)."""
 SERVED_KINDS = frozenset(
     k
     for k in NoticeKind

@@ -30,6 +30,7 @@ from models.clock import shanghai_date
 from models.identity import mask_id
 from models.money import ZERO
 from models.notices import NOTICE_TITLES, Bureau, NoticeContext, NoticeKind, NoticeWorkerLine
+from models.tracks import BlacklistState, ReferralState
 from notices.amounts import compensation_on, zh_date
 from notices.enforcement_text import (
     _DECISION_PARAGRAPHS,
@@ -38,6 +39,7 @@ from notices.enforcement_text import (
     _intended,
     enforcement_clause,
 )
+from notices.long_arm_text import LONG_ARM_KINDS, served_party, track_text
 from notices.wording import (
     _INSPECTION_UNIT_WORDS,
     _NONE,
@@ -436,6 +438,8 @@ def build_context(
     subject: NoticeRef | None = None,
     deadline: str | None = None,
     overdue_working_days: int = SUPERVISION_OVERDUE_WORKING_DAYS,
+    track: BlacklistState | ReferralState | None = None,
+    party: int | None = None,
 ) -> NoticeContext:
     """The notice as plain data: the complainant is told of acceptance, refusal, redirection, what to
     complete and closing; the employer (or the general contractor) is ordered to pay, with each worker's
@@ -445,7 +449,23 @@ def build_context(
     penalty, hearing or decision); a 送达回证 proves the service
     of ``subject``; a 督办通知书 tells the handling unit that the case's ``deadline`` (a ``DeadlineKind`` value, as
     ``IssueNoticeInput.subject_notice_id`` carries it) has been ``overdue_working_days`` working days
-    overdue (ValueError when that deadline is not named, unknown or absent from the case)."""
+    overdue (ValueError when that deadline is not named, unknown or absent from the case). With ``track``, a
+    notice of that sub-process (see ``_track_notice``)."""
+    if track is not None:
+        return _track_notice(
+            kind,
+            case,
+            track,
+            bureau=bureau,
+            doc_number=doc_number,
+            issued_on=issued_on,
+            subject=subject,
+            deadline=deadline,
+            overdue_working_days=overdue_working_days,
+            party=party,
+        )
+    if kind in LONG_ARM_KINDS:
+        raise ValueError(f"{NOTICE_TITLES[kind]}是子程序的文书，须连同其子程序的状态制作")
     if kind == NoticeKind.SUPERVISION:
         text = _supervision(case, deadline, issued_on=issued_on, overdue_working_days=overdue_working_days)
         addressee = _supervised_unit(bureau)
@@ -486,4 +506,53 @@ def build_context(
         service_recipient=receipt.service_recipient if receipt else "",
         remarks=receipt.remarks if receipt else "",
         party_address=_party_address(case) if kind == NoticeKind.PENALTY_DECISION else "",
+    )
+
+
+def _track_notice(
+    kind: NoticeKind,
+    case: CaseState,
+    track: BlacklistState | ReferralState,
+    *,
+    bureau: Bureau,
+    doc_number: str,
+    issued_on: date,
+    subject: NoticeRef | None,
+    deadline: str | None,
+    overdue_working_days: int,
+    party: int | None,
+) -> NoticeContext:
+    """A sub-process's notice: its own documents are written by notices/long_arm_text.py; its 送达回证 names
+    the party served; its 督办通知书 chases one of its deadlines as if the case held it."""
+    if kind in (NoticeKind.SUPERVISION, NoticeKind.SERVICE_RECEIPT):
+        merged = case.model_copy(update={"deadlines": [*case.deadlines, *track.deadlines]})
+        ctx = build_context(
+            kind,
+            merged,
+            bureau=bureau,
+            doc_number=doc_number,
+            issued_on=issued_on,
+            subject=subject,
+            deadline=deadline,
+            overdue_working_days=overdue_working_days,
+        )
+        if kind == NoticeKind.SERVICE_RECEIPT and subject is not None:
+            return ctx.model_copy(update={"addressee": served_party(track, subject)})
+        return ctx
+    if kind not in LONG_ARM_KINDS:
+        raise ValueError(f"{NOTICE_TITLES[kind]}是案件本身的文书，不由子程序制作")
+    text = track_text(kind, case, track, bureau=bureau, party=party)
+    return NoticeContext(
+        kind=kind,
+        title=NOTICE_TITLES[kind],
+        bureau_name=bureau.name,
+        doc_number=doc_number,
+        addressee=text.addressee,
+        case_number=scrub(case.case_number) if case.case_number else None,
+        issued_on=issued_on,
+        paragraphs=text.paragraphs,
+        legal_basis=text.basis,
+        rights=text.rights,
+        contact=_contact(bureau),
+        seal_image=bureau.seal_image,
     )

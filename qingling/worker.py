@@ -73,6 +73,7 @@ def build_worker(
             store.record_track_event,
             store.assign_case_number,
             notices.issue_notice,
+            notices.issue_track_notice,
             calendar.compute_deadline,
             calendar.compute_deadlines,
             digest.make_digests,

@@ -13,7 +13,7 @@ import pytest
 from models.actions import SERVICE_METHOD_ZH, CloseReason, RejectReason, ServiceMethod
 from models.case import CaseState
 from models.identity import mask_id
-from models.notices import NOTICE_TITLES, Bureau, NoticeContext, NoticeKind
+from models.notices import CASE_KINDS, NOTICE_TITLES, Bureau, NoticeContext, NoticeKind
 from notices.amounts import amount_in_words
 from notices.context import build_context
 from notices.wording import (
@@ -80,7 +80,7 @@ def rights(short: str) -> str:
     )
 
 
-@pytest.mark.parametrize("kind", list(NoticeKind))
+@pytest.mark.parametrize("kind", CASE_KINDS)
 def test_common_fields(kind: NoticeKind) -> None:
     ctx = context(kind)
     assert ctx.kind == kind and ctx.title == NOTICE_TITLES[kind]
@@ -479,7 +479,7 @@ def test_service_receipt_needs_the_served_notice() -> None:
 # --- personal data ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", list(NoticeKind))
+@pytest.mark.parametrize("kind", CASE_KINDS)
 def test_context_never_holds_a_full_id_or_phone(kind: NoticeKind) -> None:
     leak = f"投诉人身份证{make_id(1)}，电话13812345678"
     case = make_case(workers=3).model_copy(
