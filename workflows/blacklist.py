@@ -71,7 +71,7 @@ class Blacklist(Track[BlacklistState]):
         for party in self._state.parties:
             notice = await self._notice(NoticeKind.BLACKLIST_NOTICE, party=party.index)
             parties.append(party.model_copy(update={"notice_id": notice.notice_id}))
-        self._state = self._state.model_copy(update={"parties": parties, "registered": True})
+        self._state = self._state.model_copy(update={"parties": parties})
         proposer = Actor(user_id=self._state.created_by, name="", role=Role.INSPECTOR)
         data = {
             "track_id": self._state.track_id,
@@ -81,6 +81,7 @@ class Blacklist(Track[BlacklistState]):
             "decision_due": decision.due.isoformat(),
         }
         await self._record("blacklist_proposed", proposer, None, data)
+        self._state = self._state.model_copy(update={"registered": True})  # recorded: the API may show it
 
     # --- actions -------------------------------------------------------------------------------------
 

@@ -75,7 +75,7 @@ class Referral(Track[ReferralState]):
         approval = await self._deadline(DeadlineKind.REFERRAL_APPROVAL, today)
         self._state = self._state.model_copy(update={"deadlines": [approval]})
         report = await self._notice(NoticeKind.REFERRAL_REPORT)
-        self._state = self._state.model_copy(update={"report_notice_id": report.notice_id, "registered": True})
+        self._state = self._state.model_copy(update={"report_notice_id": report.notice_id})
         proposer = Actor(user_id=self._state.created_by, name="", role=Role.INSPECTOR)
         data = {
             "track_id": self._state.track_id,
@@ -84,6 +84,7 @@ class Referral(Track[ReferralState]):
             "approval_due": approval.due.isoformat(),
         }
         await self._record("referral_reported", proposer, None, data)
+        self._state = self._state.model_copy(update={"registered": True})  # recorded: the API may show it
 
     def _set(self, **changes: Any) -> None:
         self._state = self._state.model_copy(update=changes)

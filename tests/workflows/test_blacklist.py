@@ -176,6 +176,7 @@ async def test_told_heard_listed_and_removed_early_at_six_months_not_five(
         own = sorted(s for s in seqs if s > 100_000_000)
         assert own == list(range(110_000_001, 110_000_001 + len(own)))  # its own count, in the case's history
         await save(track, "v7_blacklist")
+        await save(handle, "v7_case_listed")  # the case that started it, paid and told it
 
 
 async def test_the_term_ends_on_its_own_and_a_late_decision_escalates(
