@@ -197,6 +197,8 @@ class BlacklistState(TrackState):
 
 
 class ReferralStatus(StrEnum):
+    """At most 20 characters: a status is a history row's stage before and after (``case_events.stage_*``)."""
+
     AWAITING_APPROVAL = "awaiting_approval"  # 移送报告 before the head (3 days)
     REFUSED = "refused"  # the head did not approve (reasons recorded)
     APPROVED = "approved"  # to be transferred within 24 hours
@@ -204,9 +206,9 @@ class ReferralStatus(StrEnum):
     POLICE_ACCEPTED = "police_accepted"  # 立案: materials handed over within 3 days
     HANDED_OVER = "handed_over"
     POLICE_REFUSED = "police_refused"  # 不予立案: 3 days to ask for reconsideration
-    RECONSIDERATION_REQUESTED = "reconsideration_requested"
-    RECONSIDERATION_REFUSED = "reconsideration_refused"  # 3 days to ask the procuratorate to supervise
-    SUPERVISION_REQUESTED = "supervision_requested"
+    RECONSIDERATION_REQUESTED = "reconsidering"
+    RECONSIDERATION_REFUSED = "reconsider_refused"  # 3 days to ask the procuratorate to supervise
+    SUPERVISION_REQUESTED = "supervision_asked"
 
 
 REFERRAL_STATUS_ZH: dict[ReferralStatus, str] = {

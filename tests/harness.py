@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
@@ -61,6 +61,30 @@ async def act(
     await handle.execute_update(action.value, model(actor=actor, body=parsed), result_type=ActionResult)
     state: CaseState = await handle.query("state", result_type=CaseState)
     return state
+
+
+S = TypeVar("S")
+
+
+async def act_on(
+    handle: WorkflowHandle[Any, Any], action: Action, body: dict[str, Any], state: type[S], actor: Actor = INSPECTOR
+) -> S:
+    """``act`` on any procedure's workflow (a sub-process: its state is not a case's)."""
+    model = INPUT_MODELS[action]
+    parsed = model.model_fields["body"].annotation.model_validate(body)  # type: ignore[union-attr]
+    await handle.execute_update(action.value, model(actor=actor, body=parsed), result_type=ActionResult)
+    found: S = await handle.query("state", result_type=state)
+    return found
+
+
+async def until(handle: WorkflowHandle[Any, Any], state: type[S], test: Callable[[S], bool]) -> S:
+    """Signals, timers and the activities they start complete asynchronously: poll the state until ``test``."""
+    for _ in range(400):
+        found: S = await handle.query("state", result_type=state)
+        if test(found):
+            return found
+        await asyncio.sleep(0.025)
+    raise AssertionError(f"never reached: {found}")
 
 
 async def finished(handle: WorkflowHandle[Any, Any]) -> CaseState:

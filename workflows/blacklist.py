@@ -93,41 +93,14 @@ class Blacklist(Track[BlacklistState]):
     async def record_service(self, inp: ActionInput[RecordServiceBody]) -> ActionResult:
         """送达 of a 告知书 (its party's defence period runs from here) or of a decision, with its 送达回证."""
         body = inp.body
-        served = self._state.notice(body.notice_id)
-        assert served is not None  # checked by the rule
+        served = self._mark_served(body)
         on = shanghai_date(body.served_at)
-        ref = served.model_copy(
-            update={
-                "served_at": body.served_at,
-                "service_method": body.method.value,
-                "service_recipient": body.recipient,
-            }
-        )
-        self._state = self._state.model_copy(
-            update={"notices": [ref if n.notice_id == ref.notice_id else n for n in self._state.notices]}
-        )
         party = next((p for p in self._state.parties if p.notice_id == served.notice_id), None)
         if party is not None:
             period = await self._deadline(DeadlineKind.BLACKLIST_DEFENSE, on, subject=party.name)
             self._state = self._state.model_copy(update={"deadlines": [*self._state.deadlines, period]})
             self._party(party.index, served_on=on, defense_due=period.due)
-        receipt = await self._notice(NoticeKind.SERVICE_RECEIPT, subject=ref.notice_id)
-        self._state = self._state.model_copy(
-            update={
-                "notices": [
-                    n.model_copy(update={"receipt_id": receipt.notice_id}) if n.notice_id == ref.notice_id else n
-                    for n in self._state.notices
-                ]
-            }
-        )
-        data = {
-            "notice_id": ref.notice_id,
-            "doc_number": ref.doc_number,
-            "served_at": body.served_at.isoformat(),
-            "method": body.method.value,
-            "receipt": receipt.doc_number,
-        }
-        return await self._record(Action.RECORD_SERVICE, inp.actor, body.comment, data)
+        return await self._prove_service(served, inp)
 
     @action(Action.SUBMIT_DEFENSE)
     async def submit_defense(self, inp: ActionInput[SubmitDefenseBody]) -> ActionResult:

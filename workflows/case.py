@@ -372,15 +372,7 @@ class ArrearsCase(LongArm):
         """送达: when and how a notice reached its addressee, proved by a 送达回证; the periods the
         notice opens run from here."""
         body = inp.body
-        served = self._state.notice(body.notice_id)
-        assert served is not None  # checked by the rule
-        ref = served.model_copy(
-            update={
-                "served_at": body.served_at,
-                "service_method": body.method.value,
-                "service_recipient": body.recipient,
-            }
-        )
+        served = self._mark_served(body)
         deadlines = self._state.deadlines
         if served.kind == NoticeKind.PAYMENT_ORDER.value:
             deadlines = mark_met(deadlines, DeadlineKind.SERVICE, shanghai_date(body.served_at))
@@ -390,29 +382,8 @@ class ArrearsCase(LongArm):
             self._enforcement(DefenseProcedure.PENALTY, served_on=shanghai_date(body.served_at))
         if served.kind == NoticeKind.DECISION.value:  # the review and litigation periods run from here
             self._enforcement(DefenseProcedure.DECISION, served_on=shanghai_date(body.served_at))
-        self._state = self._state.model_copy(
-            update={
-                "notices": [ref if n.notice_id == ref.notice_id else n for n in self._state.notices],
-                "deadlines": deadlines,
-            }
-        )
-        receipt = await self._notice(NoticeKind.SERVICE_RECEIPT, subject=ref.notice_id)
-        self._state = self._state.model_copy(
-            update={
-                "notices": [
-                    n.model_copy(update={"receipt_id": receipt.notice_id}) if n.notice_id == ref.notice_id else n
-                    for n in self._state.notices
-                ]
-            }
-        )
-        data = {
-            "notice_id": ref.notice_id,
-            "doc_number": ref.doc_number,
-            "served_at": body.served_at.isoformat(),
-            "method": body.method.value,
-            "receipt": receipt.doc_number,
-        }
-        return await self._record(Action.RECORD_SERVICE, inp.actor, body.comment, data)
+        self._state = self._state.model_copy(update={"deadlines": deadlines})
+        return await self._prove_service(served, inp)
 
     @action(Action.RECORD_PAYMENT)
     async def record_payment(self, inp: ActionInput[RecordPaymentBody]) -> ActionResult:

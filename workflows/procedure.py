@@ -26,7 +26,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from models.actions import Action, ActionInput, ActionResult, Actor
+    from models.actions import Action, ActionInput, ActionResult, Actor, RecordServiceBody
     from models.activities import (
         COMPUTE_DEADLINE,
         COMPUTE_DEADLINES,
@@ -197,6 +197,40 @@ class Procedure(Generic[S]):
         )
         self._state = self._state.model_copy(update={"notices": [*self._state.notices, ref]})
         return ref
+
+    def _mark_served(self, body: RecordServiceBody) -> NoticeRef:
+        """送达: the notice as served (the state only; the periods it opens are the procedure's own)."""
+        served = self._state.notice(body.notice_id)
+        assert served is not None  # checked by the rule
+        ref = served.model_copy(
+            update={
+                "served_at": body.served_at,
+                "service_method": body.method.value,
+                "service_recipient": body.recipient,
+            }
+        )
+        self._state = self._state.model_copy(
+            update={"notices": [ref if n.notice_id == ref.notice_id else n for n in self._state.notices]}
+        )
+        return ref
+
+    async def _prove_service(self, ref: NoticeRef, inp: ActionInput[RecordServiceBody]) -> ActionResult:
+        """The 送达回证 that proves the service, linked to the notice, and the history row."""
+        receipt = await self._notice(NoticeKind.SERVICE_RECEIPT, subject=ref.notice_id)
+        linked = [
+            n.model_copy(update={"receipt_id": receipt.notice_id}) if n.notice_id == ref.notice_id else n
+            for n in self._state.notices
+        ]
+        self._state = self._state.model_copy(update={"notices": linked})
+        body = inp.body
+        data = {
+            "notice_id": ref.notice_id,
+            "doc_number": ref.doc_number,
+            "served_at": body.served_at.isoformat(),
+            "method": body.method.value,
+            "receipt": receipt.doc_number,
+        }
+        return await self._record(Action.RECORD_SERVICE, inp.actor, body.comment, data)
 
     def _record_input(self, event: CaseEvent) -> RecordEventInput:
         raise NotImplementedError

@@ -199,3 +199,11 @@ def test_the_referrals_three_day_windows() -> None:
     )
     with pytest.raises(Refusal):
         referral.check(state, Action.DECIDE_BLACKLIST, Role.HEAD, ask, NOW)
+
+
+def test_every_status_fits_a_history_rows_stage_columns() -> None:
+    """A sub-process's status is the stage before and after of its history rows (``case_events.stage_*``)."""
+    from db.tables import case_events
+
+    width = case_events.c.stage_after.type.length
+    assert all(len(s.value) <= width for s in [*BlacklistStatus, *ReferralStatus])

@@ -5,7 +5,6 @@ ending on its own; the decision's deadline escalating. The listed path is record
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -17,14 +16,14 @@ from temporalio.testing import WorkflowEnvironment
 
 from config.settings import Settings
 from db.tables import case_events, tracks
-from models.actions import INPUT_MODELS, Action, ActionResult, Actor
+from models.actions import Action, ActionResult, Actor
 from models.case import CaseState, DeadlineKind, EscalationKind
 from models.clock import SHANGHAI, shanghai_date
 from models.tracks import BlacklistState, BlacklistStatus
 from rules.clear import add_months
 from rules.escalation import end_of, start_of
 from tests.builders import make_id
-from tests.harness import HEAD, INSPECTOR, act, running_worker
+from tests.harness import HEAD, INSPECTOR, act, act_on, running_worker, until
 from tests.workflows.test_clocks import skip_to
 from tests.workflows.test_decision import ordered, refused
 from tests.workflows.test_record_histories import save
@@ -44,11 +43,7 @@ def proposal(basis: str = "large_amount", threshold: dict[str, str] | None = Non
 async def on_track(
     env: WorkflowEnvironment, track_id: str, action: Action, body: dict[str, Any], actor: Actor = INSPECTOR
 ) -> BlacklistState:
-    model = INPUT_MODELS[action]
-    parsed = model.model_fields["body"].annotation.model_validate(body)  # type: ignore[union-attr]
-    handle = env.client.get_workflow_handle(track_id)
-    await handle.execute_update(action.value, model(actor=actor, body=parsed), result_type=ActionResult)
-    return await listing(env, track_id)
+    return await act_on(env.client.get_workflow_handle(track_id), action, body, BlacklistState, actor)
 
 
 async def listing(env: WorkflowEnvironment, track_id: str) -> BlacklistState:
@@ -56,14 +51,10 @@ async def listing(env: WorkflowEnvironment, track_id: str) -> BlacklistState:
     return state
 
 
-async def until(env: WorkflowEnvironment, track_id: str, test: Callable[[BlacklistState], bool]) -> BlacklistState:
-    """Signals and timers complete asynchronously: poll the listing until ``test`` holds."""
-    for _ in range(400):
-        state = await listing(env, track_id)
-        if test(state):
-            return state
-        await asyncio.sleep(0.025)
-    raise AssertionError(f"never reached: {(await listing(env, track_id)).status}")
+async def until_listing(
+    env: WorkflowEnvironment, track_id: str, test: Callable[[BlacklistState], bool]
+) -> BlacklistState:
+    return await until(env.client.get_workflow_handle(track_id), BlacklistState, test)
 
 
 async def proposed(env: WorkflowEnvironment, handle: WorkflowHandle[Any, Any], body: dict[str, Any]) -> str:
@@ -154,7 +145,7 @@ async def test_told_heard_listed_and_removed_early_at_six_months_not_five(
             {"id_number": make_id(2), "amount": "333.33", "paid_at": (await env.get_current_time()).isoformat()},
         ]
         await act(handle, Action.RECORD_PAYMENT, {"payments": lines})
-        state = await until(env, track_id, lambda s: s.paid_in_full_on is not None)
+        state = await until_listing(env, track_id, lambda s: s.paid_in_full_on is not None)
         paid_on = state.paid_in_full_on
         assert paid_on is not None
 
@@ -190,12 +181,14 @@ async def test_the_term_ends_on_its_own_and_a_late_decision_escalates(
         state = await served_to_all(env, track_id)
         decision = next(d for d in state.deadlines if d.kind == DeadlineKind.BLACKLIST_DECISION)
         await skip_to(env, end_of(decision.due))
-        state = await until(env, track_id, lambda s: any(e.kind == EscalationKind.OVERDUE for e in s.escalations))
+        state = await until_listing(
+            env, track_id, lambda s: any(e.kind == EscalationKind.OVERDUE for e in s.escalations)
+        )
         assert {e.deadline_kind for e in state.escalations} == {DeadlineKind.BLACKLIST_DECISION}
         state = await on_track(env, track_id, Action.DECIDE_BLACKLIST, {"list": True, "reason": "列入"}, HEAD)
         assert state.term_end is not None
         await skip_to(env, start_of(state.term_end))
-        state = await until(env, track_id, lambda s: s.status == BlacklistStatus.EXPIRED)
+        state = await until_listing(env, track_id, lambda s: s.status == BlacklistStatus.EXPIRED)
         assert state.ended_on == state.term_end
         async with sessions() as session:
             kinds = list(

@@ -5,7 +5,6 @@ passed on; an accepted case's materials handed over. The refused-then-supervised
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -14,13 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from config.settings import Settings
-from models.actions import INPUT_MODELS, Action, ActionResult, Actor
+from models.actions import Action, ActionResult, Actor
 from models.case import DeadlineKind, DeadlineStatus, EscalationKind
 from models.clock import shanghai_date
 from models.tracks import ReferralState, ReferralStatus
 from rules.escalation import end_of
 from tests.builders import make_id
-from tests.harness import HEAD, INSPECTOR, act, running_worker
+from tests.harness import HEAD, INSPECTOR, act, act_on, running_worker, until
 from tests.workflows.test_clocks import skip_to
 from tests.workflows.test_decision import ordered, refused
 from tests.workflows.test_record_histories import save
@@ -35,12 +34,7 @@ REPORT = {
 async def on_track(
     env: WorkflowEnvironment, track_id: str, action: Action, body: dict[str, Any], actor: Actor = INSPECTOR
 ) -> ReferralState:
-    model = INPUT_MODELS[action]
-    parsed = model.model_fields["body"].annotation.model_validate(body)  # type: ignore[union-attr]
-    await env.client.get_workflow_handle(track_id).execute_update(
-        action.value, model(actor=actor, body=parsed), result_type=ActionResult
-    )
-    return await referral(env, track_id)
+    return await act_on(env.client.get_workflow_handle(track_id), action, body, ReferralState, actor)
 
 
 async def referral(env: WorkflowEnvironment, track_id: str) -> ReferralState:
@@ -48,13 +42,10 @@ async def referral(env: WorkflowEnvironment, track_id: str) -> ReferralState:
     return state
 
 
-async def until(env: WorkflowEnvironment, track_id: str, test: Callable[[ReferralState], bool]) -> ReferralState:
-    for _ in range(400):
-        state = await referral(env, track_id)
-        if test(state):
-            return state
-        await asyncio.sleep(0.025)
-    raise AssertionError(f"never reached: {(await referral(env, track_id)).status}")
+async def until_referral(
+    env: WorkflowEnvironment, track_id: str, test: Callable[[ReferralState], bool]
+) -> ReferralState:
+    return await until(env.client.get_workflow_handle(track_id), ReferralState, test)
 
 
 async def referred(env: WorkflowEnvironment, settings: Settings) -> tuple[Any, str]:
@@ -94,7 +85,7 @@ async def test_silence_escalates_then_refusal_reconsideration_and_supervision(
         approval = next(d for d in state.deadlines if d.kind == DeadlineKind.REFERRAL_APPROVAL)
         assert (approval.due - approval.start).days == 3
         await skip_to(env, end_of(approval.due))
-        state = await until(env, track_id, lambda s: escalated(s, DeadlineKind.REFERRAL_APPROVAL))
+        state = await until_referral(env, track_id, lambda s: escalated(s, DeadlineKind.REFERRAL_APPROVAL))
 
         state = await on_track(env, track_id, Action.DECIDE_REFERRAL, {"approve": True, "reason": "同意移送"}, HEAD)
         assert state.status == ReferralStatus.APPROVED
@@ -107,7 +98,7 @@ async def test_silence_escalates_then_refusal_reconsideration_and_supervision(
         assert state.status == ReferralStatus.TRANSFERRED
         police = next(d for d in state.deadlines if d.kind == DeadlineKind.POLICE_DECISION)
         await skip_to(env, end_of(police.due))
-        state = await until(env, track_id, lambda s: escalated(s, DeadlineKind.POLICE_DECISION))
+        state = await until_referral(env, track_id, lambda s: escalated(s, DeadlineKind.POLICE_DECISION))
 
         # payments made now go on to the police, and change nothing in the referral's course
         paid_at = (await env.get_current_time()).isoformat()
@@ -116,7 +107,7 @@ async def test_silence_escalates_then_refusal_reconsideration_and_supervision(
             Action.RECORD_PAYMENT,
             {"payments": [{"id_number": make_id(2), "amount": "333.33", "paid_at": paid_at}]},
         )
-        state = await until(env, track_id, lambda s: bool(s.payments) and s.payments[-1].notice_id is not None)
+        state = await until_referral(env, track_id, lambda s: bool(s.payments) and s.payments[-1].notice_id is not None)
         assert state.payments[0].outstanding == state.outstanding and state.status == ReferralStatus.TRANSFERRED
         assert state.notices[-1].kind == "referral_payment"
 
@@ -150,7 +141,7 @@ async def test_silence_escalates_then_refusal_reconsideration_and_supervision(
             Action.RECORD_PAYMENT,
             {"payments": [{"id_number": make_id(1), "amount": "1000.00", "paid_at": paid_at}]},
         )
-        assert case.tracks[-1].status == "supervision_requested"
+        assert case.tracks[-1].status == ReferralStatus.SUPERVISION_REQUESTED
         await save(env.client.get_workflow_handle(track_id), "v7_referral")
 
 
