@@ -192,7 +192,10 @@ async def verify_chains(
         # last_seq), using the (case_id, seq) unique index.
         e = case_events
         own_max = (
-            select(e.c.case_id, func.max(e.c.seq).label("max_seq")).where(e.c.seq > 0).group_by(e.c.case_id).subquery()
+            select(e.c.case_id, func.max(e.c.seq).label("max_seq"))
+            .where(e.c.seq > 0, e.c.seq < SEQ_STRIDE)  # the case's own count, not its sub-processes'
+            .group_by(e.c.case_id)
+            .subquery()
         )
         tail = (
             select(cases.c.case_id, cases.c.last_seq, own_max.c.max_seq)

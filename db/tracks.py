@@ -9,8 +9,9 @@ from pydantic import TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.tables import notices, tracks
-from models.tracks import AnyTrackState, BlacklistState, TrackKind
+from db.cases import insert_new
+from db.tables import case_escalations, notices, tracks
+from models.tracks import AnyTrackState, BlacklistState, TrackKind, seq_base
 
 _STATE: TypeAdapter[AnyTrackState] = TypeAdapter(AnyTrackState)
 
@@ -32,8 +33,9 @@ def _row(state: AnyTrackState, updated_at: datetime) -> dict[str, Any]:
 
 
 async def save_track(session: AsyncSession, state: AnyTrackState, updated_at: datetime) -> None:
-    """Upsert the sub-process's row; an older snapshot (lower seq) never overwrites a newer one. Its notices
-    are marked as its own (``notices.track_id``) and their service copied, as for the case's."""
+    """Upsert the sub-process's row; an older snapshot (lower seq) never overwrites a newer one. Its escalations
+    join the case's (``case_escalations``, positions from its own seq base), its notices are marked as its own
+    (``notices.track_id``) and their service copied, as for the case's."""
     found = await session.scalar(select(tracks.c.last_seq).where(tracks.c.track_id == state.track_id))
     if found is None:
         await session.execute(tracks.insert().values(track_id=state.track_id, **_row(state, updated_at)))
@@ -43,6 +45,24 @@ async def save_track(session: AsyncSession, state: AnyTrackState, updated_at: da
         )
     else:
         return
+    escalations = [
+        {
+            "case_id": state.case_id,
+            "position": seq_base(state.kind, state.number) + i,
+            "kind": e.kind.value,
+            "level": e.level,
+            "deadline_kind": e.deadline_kind.value,
+            "due": e.due,
+            "at": e.at,
+            "addressee_role": e.addressee_role.value,
+            "addressee": e.addressee,
+            "region_code": state.region_code,
+            "notice": e.notice,
+        }
+        for i, e in enumerate(state.escalations)
+    ]
+    if escalations:  # the case's reminders, digests and page show them like the case's own (append-only)
+        await session.execute(insert_new(session, case_escalations), escalations)
     for ref in state.notices:
         await session.execute(
             notices.update()

@@ -26,7 +26,9 @@ MAX_TRACKS = 9
 SEQ_STRIDE = 10_000_000
 """A sub-process writes its history rows into its case's history, chained with the case's own, with seqs of its
 own: ``SEQ_STRIDE × (10 × kind + number) + n`` (blacklist/1: 110,000,001, …), never one the case counts (from 1)
-or the shared clock writes (negative)."""
+or the shared clock writes (negative). Its escalations rows take the same numbers as positions: the shared clock's
+positions (rules.escalation.shared_code: a date × 10, 200,000,000–209,999,999 for 2000–2099) fall between those of
+blacklist/9 and referral/1."""
 OCCURRENCE_STRIDE = 1000
 """The same for its notices' occurrence numbers: ``1000 × (number − 1) + n`` within its kinds."""
 

@@ -207,3 +207,16 @@ def test_every_status_fits_a_history_rows_stage_columns() -> None:
 
     width = case_events.c.stage_after.type.length
     assert all(len(s.value) <= width for s in [*BlacklistStatus, *ReferralStatus])
+
+
+def test_a_sub_processes_numbers_never_meet_the_shared_clocks() -> None:
+    """Escalation positions: the shared clock's (a date × 10) lie between blacklist/9's and referral/1's."""
+    from models.case import DeadlineKind as K
+    from models.tracks import seq_base
+    from rules.escalation import shared_code
+
+    lowest, highest = (
+        shared_code(K.CLEAR_YEAR_END, date(2000, 1, 1), 0),
+        shared_code(K.CLEAR_YEAR_END, date(2099, 12, 31), 2),
+    )
+    assert seq_base(TrackKind.BLACKLIST, 9) + 10_000_000 <= lowest and highest < seq_base(TrackKind.REFERRAL, 1)

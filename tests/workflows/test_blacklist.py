@@ -15,7 +15,8 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from config.settings import Settings
-from db.tables import case_events, tracks
+from db.audit import verify_chains
+from db.tables import case_escalations, case_events, tracks
 from models.actions import Action, ActionResult, Actor
 from models.case import CaseState, DeadlineKind, EscalationKind
 from models.clock import SHANGHAI, shanghai_date
@@ -166,6 +167,8 @@ async def test_told_heard_listed_and_removed_early_at_six_months_not_five(
             seqs = list(await session.scalars(select(case_events.c.seq).where(case_events.c.case_id == state.case_id)))
         own = sorted(s for s in seqs if s > 100_000_000)
         assert own == list(range(110_000_001, 110_000_001 + len(own)))  # its own count, in the case's history
+        chains = await verify_chains(sessions, state.case_id)  # one chain over the case's rows and the listing's
+        assert chains.ok and chains.rows == len(seqs), chains.summary()
         await save(track, "v7_blacklist")
         await save(handle, "v7_case_listed")  # the case that started it, paid and told it
 
@@ -194,4 +197,10 @@ async def test_the_term_ends_on_its_own_and_a_late_decision_escalates(
             kinds = list(
                 await session.scalars(select(case_events.c.kind).where(case_events.c.case_id == state.case_id))
             )
+            raised = list(
+                await session.scalars(
+                    select(case_escalations.c.deadline_kind).where(case_escalations.c.case_id == state.case_id)
+                )
+            )
         assert "blacklist_expired" in kinds and "deadline_overdue" in kinds
+        assert "blacklist_decision" in raised  # the supervisor's reminders and the digests read these rows
