@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.client import Client
 
 from api import errors
+from api.console import app as console
 from api.deps import Backend
 from api.routes import cases, codec, digests, health, me, notices, public, reports
 from config import logs
@@ -125,6 +126,7 @@ def create_app(
     app.include_router(digests.router)
     app.include_router(me.router)
     app.include_router(public.router)
+    console.install(app)  # the inspectors' console at /, same process, same rules
     codec.install(app, cfg)  # /codec/decode and /codec/encode for the Temporal UI, with their CORS
     app.add_middleware(RequestContext)  # added last: the outermost but for Starlette's last-resort error handler
     install_openapi(app)

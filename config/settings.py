@@ -87,6 +87,10 @@ class Settings(BaseSettings):
     """A client may present this many bad tokens (unknown, expired, revoked) per window; beyond, 429."""
     sign_in_window_seconds: int = Field(default=300, ge=1, le=86_400)
     """The window of ``sign_in_failures_max``, from the client's first failure in it."""
+    console_session_minutes: int = Field(default=480, ge=5, le=1440)
+    """How long a console sign-in lasts (absolute; a working day by default)."""
+    console_secure_cookie: bool = False
+    """Mark the console's cookies ``Secure`` (set it behind HTTPS, as in production)."""
     trusted_proxy: bool = False
     """The API sits behind a reverse proxy that sets ``X-Forwarded-For`` (overwriting what the client sent):
     the client of a request is that header's first address, not the connection's peer (the proxy)."""

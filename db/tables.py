@@ -278,6 +278,18 @@ sign_in_failures = Table(
     Column("failures", Integer, nullable=False),
 )
 
+# Signed-in sessions of the web console (api/console): the cookie carries a random id, only its SHA-256 is kept; the
+# CSRF token every form must echo; an absolute expiry. Signing out deletes the row.
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("session_hash", String(64), primary_key=True),
+    Column("user_id", String(40), ForeignKey("users.user_id"), nullable=False, index=True),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+)
+
 calendar_years = Table(
     "calendar_years",
     metadata,
