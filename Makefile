@@ -13,7 +13,7 @@ dev: $(STAMP)
 	$(BIN)/qingling dev
 
 test: $(STAMP)
-	@bash scripts/system-deps.sh fonts postgres
+	@bash scripts/system-deps.sh fonts postgres browser
 	bash scripts/test.sh
 
 venv: $(STAMP)

@@ -2,6 +2,7 @@
 # Debian packages Qingling needs, installed only when missing. Arguments name what is needed:
 #   fonts     fonts-noto-cjk: the CJK fonts embedded in the notices (PDF)
 #   postgres  postgresql: the server the test suite starts a throwaway cluster from
+#   browser   chromium: the headless browser the console's tests drive (Playwright, the system browser)
 # python3-venv is added when this Python cannot create a virtualenv (bare Debian python).
 set -euo pipefail
 need=()
@@ -13,6 +14,9 @@ for what in "$@"; do
       ;;
     postgres)
       ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+      ;;
+    browser)
+      command -v chromium >/dev/null 2>&1 || need+=(chromium)
       ;;
     *) echo "system-deps.sh: unknown need '$what'" >&2; exit 2 ;;
   esac

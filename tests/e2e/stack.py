@@ -4,16 +4,23 @@ the end-to-end tests share."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
+
+from config.temporal import dev_server_argv
+from db.devcluster import free_port
 
 
 class HasTokens(Protocol):
@@ -41,6 +48,48 @@ class Stack:
 
     def cli(self, *args: str) -> str:
         return qingling(self.env, *args)
+
+
+@contextmanager
+def running_stack(tmp: Path, users: dict[str, tuple[str, str]]) -> Iterator[Stack]:
+    """The real dev server, `qingling api` and one worker over a fresh SQLite database under ``tmp``, with the
+    users ``{key: (name, role)}`` of region 140105 (their tokens in ``env["TOKEN_<KEY>"]``); stopped after."""
+    t_port, api_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "QINGLING_TEMPORAL_ADDRESS": f"127.0.0.1:{t_port}",
+        "QINGLING_DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'qingling.db'}",
+        "QINGLING_NOTICE_DIR": str(tmp / "notices"),
+        "QINGLING_API_PORT": str(api_port),
+        "QINGLING_TASK_QUEUE": "e2e",
+    }
+    procs: dict[str, subprocess.Popen[bytes]] = {}
+    temporal_log = (tmp / "temporal.log").open("ab")
+    procs["temporal"] = subprocess.Popen(
+        dev_server_argv(t_port, tmp / "temporal.db"), stdout=temporal_log, stderr=subprocess.STDOUT
+    )
+    s = Stack(env=env, api=f"http://127.0.0.1:{api_port}", tmp=tmp, procs=procs)
+    try:
+        wait_port(t_port)
+        s.cli("db", "upgrade")
+        for key, (name, role) in users.items():
+            s.env[f"TOKEN_{key.upper()}"] = s.cli(
+                "user", "create", "--name", name, "--role", role, "--region", "140105"
+            )
+        api_log = (tmp / "api.log").open("ab")
+        procs["api"] = subprocess.Popen([QINGLING, "api"], env=env, stdout=api_log, stderr=subprocess.STDOUT)
+        s.start_worker("worker1")
+        wait_port(api_port)
+        yield s
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in procs.values():
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def qingling(env: dict[str, str], *args: str) -> str:

@@ -4,67 +4,25 @@ a case driven over HTTP from intake to closed, and a worker killed in the middle
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import subprocess
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import httpx
 import pytest
 
-from config.temporal import dev_server_argv
-from db.devcluster import free_port
 from models.clock import SHANGHAI
 from tests.builders import intake_body, make_id
-from tests.e2e.stack import QINGLING, Stack, headers, post_action, wait_for_notice, wait_healthy, wait_port
+from tests.e2e.stack import Stack, headers, post_action, running_stack, wait_for_notice, wait_healthy
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    tmp = tmp_path_factory.mktemp("e2e")
-    t_port, api_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "QINGLING_TEMPORAL_ADDRESS": f"127.0.0.1:{t_port}",
-        "QINGLING_DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'qingling.db'}",
-        "QINGLING_NOTICE_DIR": str(tmp / "notices"),
-        "QINGLING_API_PORT": str(api_port),
-        "QINGLING_TASK_QUEUE": "e2e",
-    }
-    procs: dict[str, subprocess.Popen[bytes]] = {}
-    temporal_log = (tmp / "temporal.log").open("ab")
-    procs["temporal"] = subprocess.Popen(
-        dev_server_argv(t_port, tmp / "temporal.db"),
-        stdout=temporal_log,
-        stderr=subprocess.STDOUT,
-    )
-    s = Stack(env=env, api=f"http://127.0.0.1:{api_port}", tmp=tmp, procs=procs)
-    try:
-        wait_port(t_port)
-        s.cli("db", "upgrade")
-        s.env["TOKEN_INSPECTOR"] = s.cli(
-            "user", "create", "--name", "insp", "--role", "inspector", "--region", "140105"
-        )
-        s.env["TOKEN_SUPERVISOR"] = s.cli(
-            "user", "create", "--name", "sup", "--role", "supervisor", "--region", "140105"
-        )
-        api_log = (tmp / "api.log").open("ab")
-        procs["api"] = subprocess.Popen([QINGLING, "api"], env=env, stdout=api_log, stderr=subprocess.STDOUT)
-        s.start_worker("worker1")
-        wait_port(api_port)
+    users = {"inspector": ("insp", "inspector"), "supervisor": ("sup", "supervisor")}
+    with running_stack(tmp_path_factory.mktemp("e2e"), users) as s:
         yield s
-    finally:
-        for proc in procs.values():
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in procs.values():
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 async def test_case_survives_a_killed_worker(stack: Stack) -> None:
