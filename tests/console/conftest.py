@@ -24,7 +24,7 @@ def csrf_of(html: str) -> str:
 
 
 @pytest.fixture
-async def browser(api: Api) -> AsyncIterator[SignIn]:
+async def browser(api: Api) -> AsyncIterator[SignIn]:  # noqa: F811 - the fixture imported above
     async with AsyncExitStack() as stack:
 
         async def sign_in(who: str) -> httpx.AsyncClient:
