@@ -203,6 +203,10 @@ case_events = Table(
     UniqueConstraint("case_id", "seq", name="uq_case_events_case_seq"),
 )
 
+# The console's audit view (api/console/oversight.py): a region's rows newest first, or one actor's.
+Index("ix_case_events_at", case_events.c.at.desc(), case_events.c.id.desc())
+Index("ix_case_events_actor_at", case_events.c.actor, case_events.c.at.desc(), case_events.c.id.desc())
+
 notices = Table(
     "notices",
     metadata,

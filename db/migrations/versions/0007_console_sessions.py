@@ -1,4 +1,4 @@
-"""console sessions: the web console's signed-in sessions (api/console)
+"""console: the web console's signed-in sessions, and the audit view's indexes on the history (api/console)
 
 Revision ID: 0007
 Revises: 0006
@@ -28,8 +28,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("session_hash", name=op.f("pk_console_sessions")),
     )
     op.create_index(op.f("ix_console_sessions_user_id"), "console_sessions", ["user_id"])
+    op.create_index("ix_case_events_at", "case_events", [sa.text("at DESC"), sa.text("id DESC")])
+    op.create_index("ix_case_events_actor_at", "case_events", ["actor", sa.text("at DESC"), sa.text("id DESC")])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_case_events_actor_at", table_name="case_events")
+    op.drop_index("ix_case_events_at", table_name="case_events")
     op.drop_index(op.f("ix_console_sessions_user_id"), table_name="console_sessions")
     op.drop_table("console_sessions")
