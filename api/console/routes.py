@@ -20,7 +20,7 @@ from db.console_sessions import close_session, open_session
 from db.reminders import reminders_for
 from db.tables import cases
 from db.users import check_token, clear_sign_in_failures, record_sign_in_failure, sign_in_failures_of
-from models.case import DEADLINE_ZH, STAGE_ZH, DeadlineKind, Stage
+from models.case import DEADLINE_ZH, STAGE_ZH, DeadlineKind, Role, Stage
 
 router = APIRouter(include_in_schema=False)
 BackendDep = Annotated[Backend, Depends(backend)]
@@ -117,6 +117,9 @@ async def my_work(
 ) -> Response:
     """我的工作: my reminders, the cases whose deadlines come first, and every case of my regions with filters."""
     user = who.user
+    if user.role == Role.ADMIN:  # accounts and configuration, never a case (api/masking.py)
+        message = "系统管理员负责账户和配置，不查看、不办理案件。"
+        return page(request, "message.html", who, status_code=403, title="我的工作", message=message)
     day = today()
     f = store.CaseFilter(
         region_prefixes=user.prefixes(),

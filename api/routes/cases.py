@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from pydantic_core import PydanticSerializationError
 from temporalio.client import (
     WithStartWorkflowOperation,
@@ -21,10 +21,12 @@ from temporalio.client import (
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.deps import Backend, BackendDep, CurrentUser, Session, now, today
+from api import actions
+from api.deps import Backend, BackendDep, CurrentUser, Session, today
+from api.deps import now as now  # re-exported: api.actions reads the clock here, where tests move it
 from api.errors import (
     BODY_ERROR_RESPONSES,
     NOT_OBJECT_BODY,
@@ -33,11 +35,9 @@ from api.errors import (
     body_error,
     invalid,
     json_error,
-    refusal_error,
 )
 from api.errors import ERROR_RESPONSES as ERRORS
 from api.masking import case_reader, sees_personal_data
-from api.routing import STARTS_TRACK, target, with_threshold
 from api.track_views import track_view
 from api.views import (
     CaseList,
@@ -56,19 +56,15 @@ from db import cases as store
 from db import tracks as track_store
 from db.calendar import working_calendar
 from db.users import User
-from models.actions import BODY_MODELS, INPUT_MODELS, Action, ActionResult, Actor
-from models.case import TERMINAL_STAGES, CaseIntake, CaseState, Deadline, DeadlineKind, Role, Stage
+from models.actions import BODY_MODELS, Action, ActionResult, Actor
+from models.case import CaseIntake, CaseState, Deadline, DeadlineKind, Role, Stage
 from models.clock import to_shanghai
-from models.errors import ACTION_REFUSED, MESSAGES, ErrorCode, Refusal
+from models.errors import MESSAGES, ErrorCode
 from models.notices import NOTICE_TITLES, NoticeKind
 from models.start import CaseStart
-from models.track_summary import TrackKind, TrackSummary
 from models.tracks import AnyTrackState
-from rules import transitions
 from rules.deadlines import effective_status, explain_deadline
 from workflows.case import REGISTRATION, ArrearsCase
-from workflows.long_arm import TRACKS_QUERY
-from workflows.track import TRACK_REGISTRATION
 
 router = APIRouter(prefix="/api/v1", tags=["cases"], dependencies=[Depends(case_reader)])
 """Every route here is case data: admin is refused, the caller and the case are named in the logs."""
@@ -448,53 +444,10 @@ async def act(
         act_on = Action(action)
     except ValueError:
         raise ApiError(ErrorCode.UNKNOWN_ACTION) from None
-    must_be_plain(case_id)
-    found = await store.get_region_and_stage(session, case_id)
-    _must_cover(user, found[0] if found else None)
-    assert found is not None
-    region_code, stage = found[0], Stage(found[1])
+    await visible_stage(session, user, case_id)  # a case outside the caller's regions is 404 before its body is read
+    await session.close()
     body = json_object(await request.body())
-    try:
-        parsed = with_threshold(BODY_MODELS[act_on].model_validate(body), region_code, b.settings)
-    except ValidationError as exc:
-        raise invalid(exc.errors()) from None
-    try:
-        goal = await target(session, case_id, act_on, parsed)
-    except Refusal as exc:
-        raise refusal_error(exc) from None
-    await session.close()  # no connection held while the workflow works
-    update_input = INPUT_MODELS[act_on](actor=actor(user), body=parsed)
-    await check_payload_size(b, update_input, "请分批提交")
-    try:
-        transitions.check_input(parsed, now())  # the same rule the workflow's validator runs, before sending
-    except Refusal as exc:
-        raise refusal_error(exc) from None
-    handle = b.client.get_workflow_handle(goal.workflow_id)
-    try:
-        await handle.execute_update(act_on.value, update_input, result_type=ActionResult)
-        if act_on in STARTS_TRACK:
-            await _track_registered(b, case_id, STARTS_TRACK[act_on])
-    except WorkflowUpdateFailedError as exc:
-        raise _refusal(exc) from None
-    except RPCError as exc:
-        if exc.status == RPCStatusCode.NOT_FOUND and goal.track is not None:
-            raise ApiError(ErrorCode.STAGE_NOT_ALLOWED, "该程序已经结束，不能再执行此操作") from None
-        if exc.status == RPCStatusCode.NOT_FOUND and stage in TERMINAL_STAGES:
-            raise ApiError(ErrorCode.STAGE_NOT_ALLOWED, "案件已终结，不能再执行此操作") from None
-        log.error("update %s on %s failed: %s", act_on.value, case_id, exc.status)
-        raise ApiError(ErrorCode.BACKEND_UNAVAILABLE) from None
-    log.info("action %s applied", act_on.value)
-    return await recorded_view(b, user, case_id)
-
-
-async def _track_registered(b: Backend, case_id: str, kind: TrackKind) -> None:
-    """After an action that starts a sub-process: wait until it has issued and recorded its first documents, so
-    the answer shows them (its id is the case's latest of the kind)."""
-    tracks: list[TrackSummary] = await b.client.get_workflow_handle(case_workflow_id(case_id)).query(
-        TRACKS_QUERY, result_type=list[TrackSummary]
-    )
-    started = [t for t in tracks if t.kind == kind][-1]
-    await b.client.get_workflow_handle(started.track_id).execute_update(TRACK_REGISTRATION, result_type=ActionResult)
+    return await actions.perform(b, user, case_id, act_on, body)
 
 
 async def recorded_view(b: Backend, user: User, case_id: str) -> CaseView:
@@ -506,20 +459,6 @@ async def recorded_view(b: Backend, user: User, case_id: str) -> CaseView:
     if state is None:
         raise ApiError(ErrorCode.BACKEND_UNAVAILABLE)
     return shown(state, user, tracks)
-
-
-def _refusal(exc: WorkflowUpdateFailedError) -> ApiError:
-    cause = exc.cause
-    if isinstance(cause, ApplicationError) and cause.type == ACTION_REFUSED and cause.details:
-        try:
-            code = ErrorCode(str(cause.details[0]))
-        except ValueError:
-            pass
-        else:
-            field = str(cause.details[1]) if len(cause.details) > 1 and cause.details[1] else None
-            return refusal_error(Refusal(code, cause.message, field))
-    log.error("update failed unexpectedly: %r", cause)
-    return ApiError(ErrorCode.INTERNAL)
 
 
 @router.get(

@@ -92,9 +92,9 @@ async def test_a_listing_through_the_api_and_on_the_public_list(
 
     r = await api.http.get("/api/v1/public/blacklist")
     assert r.status_code == 200 and "max-age" in r.headers["cache-control"]
-    body = r.text
-    assert "太原市某建筑劳务有限公司" in body and "王某某" in body
-    assert make_id(71) not in body and cid not in body and "13900000000" not in body
+    text = r.text
+    assert "太原市某建筑劳务有限公司" in text and "王某某" in text
+    assert make_id(71) not in text and cid not in text and "13900000000" not in text
 
 
 async def test_a_referral_through_the_api(staged: tuple[Api, Clock]) -> None:  # noqa: F811

@@ -52,3 +52,9 @@ async def test_signed_in_my_work_then_signed_out(api: Api, browser: SignIn) -> N
 async def test_no_open_redirect_after_signing_in(api: Api) -> None:
     form = await api.http.get("/login?next=//evil.example/")
     assert 'value="/"' in form.text
+
+
+async def test_the_administrator_sees_no_case(browser: SignIn) -> None:
+    admin = await browser("admin")
+    r = await admin.get("/")
+    assert r.status_code == 403 and "不查看、不办理案件" in r.text
