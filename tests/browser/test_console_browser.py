@@ -10,7 +10,7 @@ from playwright.async_api import Browser, Page
 
 from models.clock import SHANGHAI
 from tests.browser.conftest import no_serious_violations, screenshot, signed_in
-from tests.builders import make_id
+from tests.builders import intake_body, make_id
 from tests.e2e.stack import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -110,12 +110,25 @@ async def test_the_whole_procedure_in_the_browser(browser: Browser, stack: Stack
 
 async def file_complaint(page: Page, stack: Stack) -> str:
     """The intake form, with one invalid ID number first: refused beside the field, fixed, filed."""
-    import httpx
-
-    from tests.builders import intake_body
-    from tests.e2e.stack import headers
-
-    async with httpx.AsyncClient(base_url=stack.api, timeout=60) as http:
-        r = await http.post("/api/v1/cases", json=intake_body(), headers=headers(stack, "inspector"))
-        assert r.status_code == 201, r.text
-        return str(r.json()["case_id"])
+    body = intake_body(workers=2)
+    await page.goto(stack.api + "/cases/new")
+    await no_serious_violations(page)
+    await page.locator("#employer_name").fill(body["employer"]["name"])
+    await page.locator("#employer_uscc").fill(body["employer"]["uscc"])
+    await page.locator("#complainant_name").fill("张三")
+    for i, w in enumerate(body["workers"]):
+        ident = w["id_number"] if i == 0 else w["id_number"][:-1] + ("0" if w["id_number"][-1] != "0" else "1")
+        for column, value in (("name", w["name"]), ("id_number", ident), ("owed_amount", w["owed_amount"])):
+            await page.locator(f"#w-{i}-{column}").fill(value)
+        await page.locator(f"#w-{i}-owed_from").fill(w["owed_from"])
+        await page.locator(f"#w-{i}-owed_to").fill(w["owed_to"])
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="登记", exact=True).click()
+    assert "校验" in await page.locator("#w-1-id_number-error").inner_text()
+    assert await page.locator("#w-0-name").input_value() == body["workers"][0]["name"]  # nothing lost
+    await screenshot(page, "intake")
+    await page.locator("#w-1-id_number").fill(body["workers"][1]["id_number"])
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="登记", exact=True).click()
+    assert "/cases/QL-" in page.url, await page.locator("[role=alert]").all_inner_texts()
+    return page.url.split("/cases/")[1].split("?")[0]
