@@ -12,11 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -648,36 +648,26 @@ def _attachment(content: bytes, media_type: str, suffix: str) -> Response:
     return Response(content, media_type=media_type, headers=headers)
 
 
-@router.get("/audit.csv")
-async def audit_csv(
+EXPORTS: dict[str, tuple[Callable[..., bytes], str]] = {
+    "csv": (csv_bytes, "text/csv; charset=utf-8"),
+    "xlsx": (xlsx_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+@router.get("/audit.{fmt}")
+async def audit_export(
     request: Request,
     who: SignedIn,
     b: BackendDep,
+    fmt: Literal["csv", "xlsx"],
     actor: Actor = None,
     kind: Kind = None,
     date_from: From = None,
     to: To = None,
 ) -> Response:
-    """The audit view's rows (the same filters, every page) as CSV, up to EXPORT_CAP rows."""
+    """The audit view's rows (the same filters, every page) as CSV or an Excel sheet, up to EXPORT_CAP rows."""
     found = await _export(request, who, b, _query(actor, kind, date_from, to))
     if isinstance(found, Response):
         return found
-    return _attachment(csv_bytes(*found), "text/csv; charset=utf-8", "csv")
-
-
-@router.get("/audit.xlsx")
-async def audit_xlsx(
-    request: Request,
-    who: SignedIn,
-    b: BackendDep,
-    actor: Actor = None,
-    kind: Kind = None,
-    date_from: From = None,
-    to: To = None,
-) -> Response:
-    """The audit view's rows as an Excel sheet, up to EXPORT_CAP rows."""
-    found = await _export(request, who, b, _query(actor, kind, date_from, to))
-    if isinstance(found, Response):
-        return found
-    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _attachment(xlsx_bytes(*found), media, "xlsx")
+    render, media = EXPORTS[fmt]
+    return _attachment(render(*found), media, fmt)
