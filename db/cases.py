@@ -401,6 +401,10 @@ MAX_PAIRS = 8
 USCC_LENGTH = 18
 _SEARCH_TABLE = "cases_name_fts"  # SQLite's FTS5 trigram table, made by migration 0003
 _SORT = (cases.c.received_at.desc(), cases.c.case_id)
+NO_DEADLINE = date(9999, 12, 31)
+_DUE = func.coalesce(cases.c.next_due, NO_DEADLINE).label("due_key")
+"""The console's other order (``CaseFilter.by_due``): the nearest running deadline first, cases without one last."""
+_DUE_SORT = (_DUE, *_SORT)
 
 
 class InvalidCursor(ValueError):
@@ -422,6 +426,8 @@ class CaseFilter:
     """Rows skipped (after the cursor, when there is one)."""
     cursor: str | None = None
     """A previous page's ``next_cursor``: this page starts right after that page's last case."""
+    by_due: bool = False
+    """Nearest running deadline first (``next_due``; cases without one last), then the usual order."""
 
 
 @dataclass(frozen=True)
@@ -486,6 +492,22 @@ def decode_cursor(token: str) -> tuple[datetime, str]:
     if received_at.tzinfo is None or not isinstance(case_id, str):
         raise InvalidCursor(token)
     return received_at, case_id
+
+
+def encode_due_cursor(due: date, received_at: datetime, case_id: str) -> str:
+    raw = json.dumps([due.isoformat(), received_at.isoformat(), case_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_due_cursor(token: str) -> tuple[date, datetime, str]:
+    try:
+        due, at, case_id = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        day, received_at = date.fromisoformat(due), datetime.fromisoformat(at)
+    except (ValueError, TypeError) as exc:
+        raise InvalidCursor(token) from exc
+    if received_at.tzinfo is None or not isinstance(case_id, str):
+        raise InvalidCursor(token)
+    return day, received_at, case_id
 
 
 _PREFIX_COLUMNS = {2: cases.c.province_code, 4: cases.c.city_code, 6: cases.c.region_code}
@@ -593,7 +615,7 @@ async def list_json(session: AsyncSession, f: CaseFilter) -> RawCasePage:
     page's states (the JSON) read, by primary key. The count stops at COUNT_CAP + 1. A name search first asks
     the trigram index for its candidates: up to NAME_PROBE of them are the keys' source, all sorted and counted
     in one query; more, and the walk tests each name, which finds a page's worth early."""
-    after = decode_cursor(f.cursor) if f.cursor else None
+    after = decode_cursor(f.cursor) if f.cursor and not f.by_due else None
     dialect = session.get_bind().dialect.name
     conditions: list[ColumnElement[bool]] = []
     if f.region_code:
@@ -622,13 +644,19 @@ async def list_json(session: AsyncSession, f: CaseFilter) -> RawCasePage:
             conditions.append(or_(by_name, by_uscc))  # ix_cases_list carries the name: an index-only walk
             known_over_cap = ids is not None and len(conditions) == 1 and NAME_PROBE >= COUNT_CAP
     past: ColumnElement[bool] = true()
-    if after is not None:
+    if f.by_due and f.cursor:
+        day, at, case_id = decode_due_cursor(f.cursor)
+        later = or_(cases.c.received_at < at, and_(cases.c.received_at == at, cases.c.case_id > case_id))
+        due_key = func.coalesce(cases.c.next_due, NO_DEADLINE)
+        past = or_(due_key > day, and_(due_key == day, later))
+    elif after is not None:
         at, case_id = after
         past = and_(cases.c.received_at <= at, or_(cases.c.received_at < at, cases.c.case_id > case_id))
+    sort = _DUE_SORT if f.by_due else _SORT
 
     if few:  # a name's few cases (and a USCC's): all their keys, sorted, in one query that also counts them
-        keyed = select(cases.c.case_id, cases.c.received_at, past.label("past")).where(*conditions)
-        every = (await session.execute(keyed.order_by(*_SORT))).all()
+        keyed = select(cases.c.case_id, cases.c.received_at, _DUE, past.label("past")).where(*conditions)
+        every = (await session.execute(keyed.order_by(*sort))).all()
         total, estimate = min(len(every), COUNT_CAP), len(every) > COUNT_CAP
         keys = [k for k in every if k.past][f.offset : f.offset + f.limit + 1]
     else:
@@ -638,11 +666,16 @@ async def list_json(session: AsyncSession, f: CaseFilter) -> RawCasePage:
             counted = select(literal(1)).select_from(cases).where(*conditions).limit(COUNT_CAP + 1).subquery()
             found = int(await session.scalar(select(func.count()).select_from(counted)) or 0)
             total, estimate = min(found, COUNT_CAP), found > COUNT_CAP
-        keys_q = select(cases.c.case_id, cases.c.received_at).where(*conditions, past).order_by(*_SORT)
+        keys_q = select(cases.c.case_id, cases.c.received_at, _DUE).where(*conditions, past).order_by(*sort)
         keys = list((await session.execute(keys_q.limit(f.limit + 1).offset(f.offset))).all())
-    next_cursor = (
-        encode_cursor(keys[f.limit - 1].received_at, keys[f.limit - 1].case_id) if len(keys) > f.limit else None
-    )
+    next_cursor = None
+    if len(keys) > f.limit:
+        last = keys[f.limit - 1]
+        if f.by_due:
+            key = last.due_key if isinstance(last.due_key, date) else date.fromisoformat(str(last.due_key))
+            next_cursor = encode_due_cursor(key, last.received_at, last.case_id)
+        else:
+            next_cursor = encode_cursor(last.received_at, last.case_id)
     page = [k.case_id for k in keys[: f.limit]]
     states: dict[str, Any] = {}
     if page:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -114,8 +114,10 @@ async def my_work(
     overdue: bool = False,
     q: Annotated[str | None, Query(max_length=100)] = None,
     cursor: Annotated[str | None, Query(max_length=400)] = None,
+    order: Literal["due", "received"] = "due",
 ) -> Response:
-    """我的工作: my reminders, the cases whose deadlines come first, and every case of my regions with filters."""
+    """我的工作: my reminders, the cases whose deadlines come first, and every case of my regions with filters,
+    the nearest deadline first (or the newest complaint first)."""
     user = who.user
     if user.role == Role.ADMIN:  # accounts and configuration, never a case (api/masking.py)
         message = "系统管理员负责账户和配置，不查看、不办理案件。"
@@ -130,13 +132,15 @@ async def my_work(
         q=q or None,
         limit=25,
         cursor=cursor,
+        by_due=order == "due",
     )
     async with b.sessions() as s:
         reminders = await reminders_for(s, user.user_id, user.role, user.prefixes(), limit=10)
         try:
             listed = await store.list_states(s, f)
         except store.InvalidCursor:
-            listed = await store.list_states(s, store.CaseFilter(region_prefixes=user.prefixes(), limit=25))
+            first = store.CaseFilter(region_prefixes=user.prefixes(), limit=25, by_due=order == "due")
+            listed = await store.list_states(s, first)
         soonest = await _soonest(s, user.prefixes())
     return page(
         request,
@@ -148,7 +152,14 @@ async def my_work(
         today=day,
         stages=STAGE_ZH,
         deadline_kinds=DEADLINE_ZH,
-        chosen={"stage": stage, "region_code": region_code, "deadline_kind": deadline_kind, "overdue": overdue, "q": q},
+        chosen={
+            "stage": stage,
+            "region_code": region_code,
+            "deadline_kind": deadline_kind,
+            "overdue": overdue,
+            "q": q,
+            "order": order,
+        },
     )
 
 
