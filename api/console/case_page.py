@@ -195,7 +195,9 @@ async def _shown(
         context = await _context(b, who, case_id, failed)
     except ApiError as exc:
         return _refused(request, who, exc)
-    return page(request, "case.html", who, status_code=status_code, done=done, failed=failed, **context)
+    return page(
+        request, "case.html", who, status_code=status_code, done=done, failed=failed, servable=_servable, **context
+    )
 
 
 async def _context(b: Backend, who: Visitor, case_id: str, failed: Failure | None) -> dict[str, Any]:
