@@ -4,9 +4,10 @@ makes one case however often it is sent (the API's Idempotency-Key)."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -18,11 +19,11 @@ from api.console.auth import SignedIn, check_csrf
 from api.console.render import page
 from api.deps import Backend, backend
 from api.errors import ApiError, validation_details
-from api.routes.cases import create_case
+from api.routes.cases import create_case, new_case_id
 from db.users import User
 from models.case import MAX_WORKERS, CaseIntake, Channel, Role
 from models.clock import SHANGHAI
-from models.errors import HTTP_STATUS
+from models.errors import HTTP_STATUS, ErrorCode
 
 router = APIRouter(include_in_schema=False)
 BackendDep = Annotated[Backend, Depends(backend)]
@@ -63,6 +64,17 @@ FLAT = {  # form field → the intake's path
 }
 BY_PATH = {".".join(path): name for name, path in FLAT.items()}
 EMPTY_ROWS, MORE_ROWS = 3, 5
+FORM_FIELDS = MAX_WORKERS * 8 + 100
+"""The most fields a post is read with: the full table (6 cells a worker) and the rest of the form, with room for
+rows emptied or removed in the browser, which still count in ``rows``."""
+ROW_FIELDS = FORM_FIELDS // len(WORKER_COLUMNS)
+"""The most table rows read: a bound on a forged ``rows``, never below what a full table with emptied rows posts."""
+ROW_CHECK_CELL = "owed_from"
+"""Where a worker's own check (the wage period's order, ``workers.N``) is shown: beside its start date."""
+DATES = ("owed_from", "owed_to")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SHEET_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+SHEET_AMOUNT = re.compile(r"^[¥￥]?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*元?$")
 
 
 @dataclass
@@ -74,6 +86,8 @@ class Filled:
     key: str
     errors: dict[str, list[str]] = field(default_factory=dict)
     general: list[str] = field(default_factory=list)
+    filed: str | None = None
+    """The case this form already made, when sent again with other content (the key was reused)."""
 
     def row_error(self, i: int, column: str) -> list[str]:
         return self.errors.get(f"w-{i}-{column}", [])
@@ -105,6 +119,7 @@ def _show(request: Request, who: Any, filled: Filled, status_code: int = 200) ->
         channels=CHANNEL_ZH,
         columns=WORKER_COLUMNS,
         max_workers=MAX_WORKERS,
+        input_type=input_type,
     )
 
 
@@ -113,6 +128,36 @@ async def complaint_form(request: Request, who: SignedIn) -> Response:
     if not _may_file(who.user):
         return _refused(request, who)
     return _show(request, who, _blank(who.user))
+
+
+def sheet_cell(column: str, text: str) -> str:
+    """A spreadsheet's way of writing a date (2026/6/1, 2026年6月1日) or an amount (¥1,000.00, 1000元) in the one
+    form the API takes; anything else as typed, for the model to refuse with its message. Unambiguous forms only:
+    a comma is read as a thousands separator only in groups of three."""
+    if column in DATES and (m := SHEET_DATE.match(text)):
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        except ValueError:
+            return text
+    if column == "owed_amount" and (m := SHEET_AMOUNT.match(text)):
+        return m[1].replace(",", "") + (m[2] or "")
+    return text
+
+
+def input_type(column: str, value: str) -> str:
+    """A date cell is a date picker, unless it holds text a picker would blank (the browser empties a date input
+    whose value is not ``YYYY-MM-DD``): then plain text, so what was typed stays in view beside its message."""
+    return "date" if column in DATES and (not value or _is_day(value)) else "text"
+
+
+def _is_day(value: str) -> bool:
+    if not ISO_DATE.match(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def pasted_rows(text: str) -> list[dict[str, str]]:
@@ -127,10 +172,14 @@ def pasted_rows(text: str) -> list[dict[str, str]]:
 
 
 def read_form(form: FormData) -> Filled:
+    """The form as sent. Rows are not cut at the maximum of workers: rows emptied in the browser still count in
+    ``rows``, and a table over the maximum is refused with a message, never shortened."""
     values = {name: str(form.get(name, "")).strip() for name in (*FLAT, "major")}
-    count = min(int(str(form.get("rows", "0")) or 0) if str(form.get("rows", "0")).isdigit() else 0, MAX_WORKERS)
+    given = str(form.get("rows", "0")).strip()
+    count = min(int(given) if given.isdigit() else 0, ROW_FIELDS)
     rows = [{c: str(form.get(f"w-{i}-{c}", "")).strip() for c, _ in WORKER_COLUMNS} for i in range(count)]
     rows = [r for r in rows if any(r.values())] + pasted_rows(str(form.get("paste", "")))
+    rows = [{c: sheet_cell(c, v) for c, v in r.items()} for r in rows]
     return Filled(values, rows, str(form.get("idempotency_key", "")) or uuid.uuid4().hex)
 
 
@@ -178,6 +227,8 @@ def place(filled: Filled, details: list[dict[str, Any]]) -> None:
         parts = path.split(".")
         if len(parts) == 3 and parts[0] == "workers" and parts[1].isdigit():
             name = f"w-{parts[1]}-{parts[2]}"
+        elif len(parts) == 2 and parts[0] == "workers" and parts[1].isdigit():
+            name = f"w-{parts[1]}-{ROW_CHECK_CELL}"
         else:
             name = BY_PATH.get(path, "")
         if name:
@@ -186,11 +237,25 @@ def place(filled: Filled, details: list[dict[str, Any]]) -> None:
             filled.general.append(message if not path or path == "workers" else f"{path}：{message}")
 
 
+def mark_duplicates(filled: Filled) -> None:
+    """The model refuses a repeated ID number without saying where (one message for the whole complaint): each
+    repeat is marked beside its cell, naming the row it repeats."""
+    first: dict[str, int] = {}
+    for i, row in enumerate(filled.rows):
+        ident = row.get("id_number", "").upper()
+        if not ident:
+            continue
+        if ident in first:
+            filled.errors.setdefault(f"w-{i}-id_number", []).append(f"与第 {first[ident] + 1} 行的身份证号码相同")
+        else:
+            first[ident] = i
+
+
 @router.post("/cases/new")
 async def file_complaint(request: Request, who: SignedIn, b: BackendDep) -> Response:
     if not _may_file(who.user):
         return _refused(request, who)
-    form = await request.form(max_fields=MAX_WORKERS * 8 + 100)
+    form = await request.form(max_fields=FORM_FIELDS)
     check_csrf(who.csrf, str(form.get("csrf", "")))
     filled = read_form(form)
     if form.get("more_rows") is not None:
@@ -199,15 +264,24 @@ async def file_complaint(request: Request, who: SignedIn, b: BackendDep) -> Resp
     if not filled.rows:
         filled.general.append("请至少填写一名劳动者")
         return _show(request, who, filled, 422)
+    if len(filled.rows) > MAX_WORKERS:
+        filled.general.append(f"本次共填写 {len(filled.rows):,} 名劳动者，单次登记最多 {MAX_WORKERS:,} 名，请分批登记")
+        return _show(request, who, filled, 422)
     try:
         intake = CaseIntake.model_validate(intake_of(filled))
     except ValidationError as exc:
         place(filled, validation_details(exc.errors()))
+        mark_duplicates(filled)
         return _show(request, who, filled, 422)
     answer = Response()
     try:
         view = await create_case(intake, who.user, b, answer, filled.key)
     except ApiError as exc:
+        if exc.code == ErrorCode.IDEMPOTENCY_KEY_REUSED:
+            # Back to a form already filed, changed, sent again: show the case it made; a new key, so that
+            # sending it once more (a decision, not a double click) files a new case.
+            filled.filed, filled.key = new_case_id(who.user.user_id, filled.key), uuid.uuid4().hex
+            return _show(request, who, filled, HTTP_STATUS[exc.code])
         place(filled, exc.details)
         if not exc.details:
             filled.general.append(exc.message)

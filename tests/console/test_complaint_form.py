@@ -8,9 +8,15 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
+from starlette.datastructures import FormData, UploadFile
+
+from api.console.complaint import WORKER_COLUMNS, read_form
+from models.case import MAX_WORKERS
 from tests.api.conftest import Api
 from tests.builders import intake_body, make_id, make_uscc
 from tests.console.conftest import SignIn, csrf_of
+
+EMPTY_ROW = {c: "" for c, _ in WORKER_COLUMNS}
 
 
 class Fields(HTMLParser):
@@ -118,3 +124,86 @@ async def test_only_inspectors_and_supervisors_file(browser: SignIn) -> None:
     page = await (await browser("inspector")).get("/cases/new")
     forged = await head.post("/cases/new", data=form(csrf=csrf_of(page.text)))
     assert forged.status_code == 403
+
+
+def test_rows_emptied_in_the_browser_do_not_cut_a_full_table() -> None:
+    """The script fills the 3 empty rows and adds the rest: a full table posts more ``rows`` than workers."""
+    items: list[tuple[str, str | UploadFile]] = [("rows", str(MAX_WORKERS + 3))]
+    for i in range(3, MAX_WORKERS + 3):
+        items += [(f"w-{i}-name", f"工人{i}"), (f"w-{i}-id_number", make_id(i))]
+    assert len(read_form(FormData(items)).rows) == MAX_WORKERS
+    assert read_form(FormData([("rows", "999999999"), ("w-0-name", "甲")])).rows == [{**EMPTY_ROW, "name": "甲"}]
+
+
+async def test_more_workers_than_the_maximum_are_refused_never_cut(api: Api, browser: SignIn) -> None:
+    client = await browser("inspector")
+    page = await client.get("/cases/new")
+    lines = "\n".join(f"工人{i}\t{make_id(i)}\t\t100\t2026-06-01\t2026-06-30" for i in range(MAX_WORKERS + 1))
+    r = await client.post("/cases/new", data=form(n_workers=0, csrf=csrf_of(page.text), paste=lines, rows="0"))
+    assert r.status_code == 422 and f"本次共填写 {MAX_WORKERS + 1:,} 名劳动者" in r.text
+    assert f'id="w-{MAX_WORKERS}-name" name="w-{MAX_WORKERS}-name" value="工人{MAX_WORKERS}"' in r.text  # kept
+    assert (await api.http.get("/api/v1/cases", headers=api.auth("inspector"))).json()["total"] == 0
+
+
+async def test_a_worker_s_own_check_and_a_repeated_id_are_shown_on_their_row(browser: SignIn) -> None:
+    client = await browser("inspector")
+    page = await client.get("/cases/new")
+    base = form(n_workers=3, csrf=csrf_of(page.text))
+    backwards = {**base, "w-1-owed_from": base["w-1-owed_to"], "w-1-owed_to": base["w-1-owed_from"]}
+    r = await client.post("/cases/new", data=backwards)
+    assert r.status_code == 422 and "workers.1" not in r.text
+    assert re.search(r'id="w-1-owed_from-error">欠薪起始日期不能晚于截止日期<', r.text), r.text[:3000]
+    repeated = {**base, "w-2-id_number": base["w-0-id_number"]}
+    r = await client.post("/cases/new", data=repeated)
+    assert r.status_code == 422 and "同一投诉中劳动者身份证号码重复" in r.text
+    assert re.search(r'id="w-2-id_number-error">与第 1 行的身份证号码相同<', r.text)
+
+
+async def test_a_spreadsheet_s_dates_and_amounts_are_read(api: Api, browser: SignIn) -> None:
+    client = await browser("inspector")
+    page = await client.get("/cases/new")
+    lines = f"甲\t{make_id(1)}\t\t¥1,200.50\t2026/6/1\t2026年6月30日\n乙\t{make_id(2)}\t\t800元\t2026.6.1\t2026-6-30"
+    r = await client.post("/cases/new", data=form(n_workers=0, csrf=csrf_of(page.text), paste=lines, rows="0"))
+    assert r.status_code == 303, r.text[:3000]
+    cid = r.headers["location"].split("/")[2].split("?")[0]
+    case = (await api.http.get(f"/api/v1/cases/{cid}", headers=api.auth("inspector"))).json()
+    assert case["worker_count"] == 2 and case["owed_total"] == "2000.50"
+
+
+async def test_a_date_a_picker_would_blank_stays_in_view(browser: SignIn) -> None:
+    client = await browser("inspector")
+    page = await client.get("/cases/new")
+    data = {**form(n_workers=1, csrf=csrf_of(page.text)), "w-0-owed_from": "6/1/26"}
+    r = await client.post("/cases/new", data=data)
+    assert r.status_code == 422
+    assert '<input type="text" id="w-0-owed_from" name="w-0-owed_from" value="6/1/26"' in r.text
+    assert '<input type="date" id="w-0-owed_to"' in r.text
+
+
+async def test_a_refusal_of_the_api_is_shown_with_everything_kept(browser: SignIn) -> None:
+    client = await browser("other")  # an inspector of 140106, filing in 140105
+    page = await client.get("/cases/new")
+    r = await client.post("/cases/new", data=form(csrf=csrf_of(page.text)))
+    assert r.status_code == 403 and "无权在该行政区划登记案件" in r.text and 'role="alert"' in r.text
+    assert 'name="w-1-id_number" value="' + make_id(2) in r.text and "拖欠工资" in r.text
+
+
+async def test_a_filed_form_changed_and_sent_again_shows_its_case(api: Api, browser: SignIn) -> None:
+    """Back to a filed form, changed, sent again: the case it made, then (sent once more) a new case."""
+    client = await browser("inspector")
+    page = await client.get("/cases/new")
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page.text)
+    assert key
+    data = form(csrf=csrf_of(page.text), idempotency_key=key.group(1))
+    first = await client.post("/cases/new", data=data)
+    assert first.status_code == 303
+    changed = {**data, "description": "拖欠工资三个月"}  # back, changed, sent again
+    r = await client.post("/cases/new", data=changed)
+    made = first.headers["location"].split("?")[0]
+    assert r.status_code == 422 and f'href="{made}"' in r.text
+    assert "拖欠工资三个月" in r.text
+    fresh = re.search(r'name="idempotency_key" value="([^"]+)"', r.text)
+    assert fresh and fresh.group(1) != key.group(1)
+    second = await client.post("/cases/new", data={**changed, "idempotency_key": fresh.group(1)})
+    assert second.status_code == 303 and second.headers["location"] != first.headers["location"]
+    assert (await api.http.get("/api/v1/cases", headers=api.auth("inspector"))).json()["total"] == 2
