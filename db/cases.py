@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.chain import CHAINED, GENESIS, link, running
 from db.tables import case_deadlines, case_escalations, case_events, cases, notices
 from models.activities import CaseEvent
-from models.case import CaseState, DeadlineStatus, Escalation, NoticeRef, WorkerState
+from models.case import CaseState, DeadlineStatus, Escalation, NoticeRef, ProcedureState, WorkerState
 from models.money import FEN
 
 
@@ -116,11 +116,14 @@ def _deadline_rows(state: CaseState) -> list[dict[str, Any]]:
     ]
 
 
-def _escalation_rows(state: CaseState, since: int) -> list[dict[str, Any]]:
+def escalation_rows(
+    case_id: str, region_code: str, escalations: list[Escalation], base: int = 0
+) -> list[dict[str, Any]]:
+    """The ``case_escalations`` rows of a case's escalations, or of a sub-process's (positions from its ``base``)."""
     return [
         {
-            "case_id": state.case_id,
-            "position": i,
+            "case_id": case_id,
+            "position": base + i,
             "kind": e.kind.value,
             "level": e.level,
             "deadline_kind": e.deadline_kind.value,
@@ -128,11 +131,10 @@ def _escalation_rows(state: CaseState, since: int) -> list[dict[str, Any]]:
             "at": e.at,
             "addressee_role": e.addressee_role.value,
             "addressee": e.addressee,
-            "region_code": state.region_code,
+            "region_code": region_code,
             "notice": e.notice,
         }
-        for i, e in enumerate(state.escalations)
-        if i >= since
+        for i, e in enumerate(escalations)
     ]
 
 
@@ -164,13 +166,14 @@ async def save_case(session: AsyncSession, state: CaseState, updated_at: datetim
     deadlines = _deadline_rows(state)
     if deadlines:
         await session.execute(case_deadlines.insert(), deadlines)
-    escalations = _escalation_rows(state, 0)
+    escalations = escalation_rows(state.case_id, state.region_code, state.escalations)
     if escalations:
         await session.execute(insert_new(session, case_escalations), escalations)
 
 
-async def sync_service(session: AsyncSession, state: CaseState) -> None:
-    """Copy each served notice's service into its row, once (a retry or a later event finds it set)."""
+async def sync_service(session: AsyncSession, state: ProcedureState) -> None:
+    """Copy each served notice's service into its row, once (a retry or a later event finds it set): the case's
+    notices, or a sub-process's."""
     for ref in state.notices:
         if ref.served_at is None:
             continue

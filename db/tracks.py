@@ -9,7 +9,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.cases import insert_new
+from db.cases import escalation_rows, insert_new, sync_service
 from db.tables import case_escalations, notices, tracks
 from models.tracks import AnyTrackState, BlacklistState, TrackKind, seq_base
 
@@ -45,36 +45,18 @@ async def save_track(session: AsyncSession, state: AnyTrackState, updated_at: da
         )
     else:
         return
-    escalations = [
-        {
-            "case_id": state.case_id,
-            "position": seq_base(state.kind, state.number) + i,
-            "kind": e.kind.value,
-            "level": e.level,
-            "deadline_kind": e.deadline_kind.value,
-            "due": e.due,
-            "at": e.at,
-            "addressee_role": e.addressee_role.value,
-            "addressee": e.addressee,
-            "region_code": state.region_code,
-            "notice": e.notice,
-        }
-        for i, e in enumerate(state.escalations)
-    ]
+    base = seq_base(state.kind, state.number)
+    escalations = escalation_rows(state.case_id, state.region_code, state.escalations, base)
     if escalations:  # the case's reminders, digests and page show them like the case's own (append-only)
         await session.execute(insert_new(session, case_escalations), escalations)
-    for ref in state.notices:
+    own = [ref.notice_id for ref in state.notices]
+    if own:
         await session.execute(
             notices.update()
-            .where(notices.c.notice_id == ref.notice_id)
-            .values(
-                track_id=state.track_id,
-                served_at=ref.served_at,
-                service_method=ref.service_method,
-                service_recipient=ref.service_recipient,
-                receipt_id=ref.receipt_id,
-            )
+            .where(notices.c.notice_id.in_(own), notices.c.track_id.is_(None))
+            .values(track_id=state.track_id)
         )
+    await sync_service(session, state)
 
 
 def decode(raw: Any) -> AnyTrackState:
