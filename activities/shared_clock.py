@@ -28,6 +28,7 @@ from models.case import SHARED_KINDS, TERMINAL_STAGES, CaseState, DeadlineKind, 
 from models.clock import SHANGHAI
 from models.notices import NoticeKind
 from models.shared_clock import RAISE_SHARED, RaiseSharedInput, SharedRaised
+from models.stored import STORED
 from rules.escalation import (
     ALARM_EVENTS,
     AlarmKey,
@@ -181,7 +182,7 @@ class SharedClockActivities:
         a retry returns the one already issued."""
         async with self._sessions() as session:
             raw = await session.scalar(select(cases.c.state).where(cases.c.case_id == case_id))
-        state = CaseState.model_validate(raw).model_copy(update={"workers": [], "payments": []})
+        state = CaseState.model_validate(raw, context=STORED).model_copy(update={"workers": [], "payments": []})
         ref = await self._notices.issue_notice(
             IssueNoticeInput(
                 case=state,

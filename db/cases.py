@@ -38,6 +38,7 @@ from db.tables import case_deadlines, case_escalations, case_events, cases, noti
 from models.activities import CaseEvent
 from models.case import CaseState, DeadlineStatus, Escalation, NoticeRef, ProcedureState, WorkerState
 from models.money import FEN
+from models.stored import STORED
 
 
 def from_fen(fen: int) -> Decimal:
@@ -307,7 +308,7 @@ _WORKERS = TypeAdapter(list[WorkerState])
 async def recorded_workers(session: AsyncSession, case_id: str) -> list[WorkerState]:
     """The case's workers as last recorded in the read model (activities get only the changes)."""
     raw = await session.scalar(select(cases.c.state["workers"]).where(cases.c.case_id == case_id))
-    return [] if raw is None else _WORKERS.validate_python(raw)
+    return [] if raw is None else _WORKERS.validate_python(raw, context=STORED)
 
 
 def merge_workers(recorded: list[WorkerState], changes: list[WorkerState] | None) -> list[WorkerState]:
@@ -325,7 +326,7 @@ async def get_state(session: AsyncSession, case_id: str) -> CaseState | None:
     raw = await session.scalar(select(cases.c.state).where(cases.c.case_id == case_id))
     if raw is None:
         return None
-    (state,) = await with_shared(session, [CaseState.model_validate(raw)])
+    (state,) = await with_shared(session, [CaseState.model_validate(raw, context=STORED)])
     return state
 
 
@@ -472,6 +473,9 @@ class RawCasePage:
     """Each state without its workers and payments."""
     totals: list[tuple[int, int, int, int]]
     """worker_count, owed_fen, paid_fen, outstanding_fen of each, in the same order."""
+    escalation_rows: list[int]
+    """Each case's rows in ``case_escalations`` (its own, its sub-processes' and the shared clock's), in the same
+    order: more than the state's own escalations, and with_shared has something to add."""
     total: int
     """Cases matching the filter (the cursor aside), counted up to COUNT_CAP."""
     total_is_estimate: bool
@@ -604,7 +608,12 @@ def _has_open_deadline(before: date | None, kind: str | None) -> ColumnElement[b
 async def list_states(session: AsyncSession, f: CaseFilter) -> CasePage:
     """A page of the case list, newest received first (received_at desc, case_id): see list_json."""
     raw = await list_json(session, f)
-    parsed = await with_shared(session, [CaseState.model_validate_json(s) for s in raw.states_json])
+    parsed = [CaseState.model_validate_json(s, context=STORED) for s in raw.states_json]
+    # Most cases show only their own escalations: only those with rows beyond them cost a query.
+    more = [s for s, n in zip(parsed, raw.escalation_rows, strict=True) if n > len(s.escalations)]
+    if more:
+        merged = {s.case_id: s for s in await with_shared(session, more)}
+        parsed = [merged.get(s.case_id, s) for s in parsed]
     states = [ListedCase(s, *totals) for s, totals in zip(parsed, raw.totals, strict=True)]
     return CasePage(states, raw.total, raw.total_is_estimate, raw.next_cursor)
 
@@ -623,7 +632,7 @@ async def list_json(session: AsyncSession, f: CaseFilter) -> RawCasePage:
     conditions: list[ColumnElement[bool]] = []
     if f.region_code:
         if not _covered(f.region_code, f.region_prefixes):
-            return RawCasePage([], [], 0, False, None)
+            return RawCasePage([], [], [], 0, False, None)
         conditions.append(cases.c.region_code == f.region_code)  # inside the jurisdiction: says it all
     else:
         allowed = jurisdiction(f.region_prefixes)
@@ -691,12 +700,19 @@ async def list_json(session: AsyncSession, f: CaseFilter) -> RawCasePage:
             slim = func.json_set(func.json_remove(cases.c.state, "$.payments"), "$.workers", func.json_array())
         as_text = cast(slim, Text).label("state")  # PostgreSQL's jsonb as text too, not decoded
         columns = (cases.c.worker_count, cases.c.owed_fen, cases.c.paid_fen, cases.c.outstanding_fen)
-        rows = await session.execute(select(cases.c.case_id, as_text, *columns).where(cases.c.case_id.in_(page)))
+        e = case_escalations
+        escalated = (
+            select(func.count()).select_from(e).where(e.c.case_id == cases.c.case_id).scalar_subquery().label("esc")
+        )
+        rows = await session.execute(
+            select(cases.c.case_id, as_text, *columns, escalated).where(cases.c.case_id.in_(page))
+        )
         states = {r.case_id: r for r in rows}
     ordered = [states[i] for i in page]
     return RawCasePage(
         [r.state for r in ordered],
         [(r.worker_count, r.owed_fen, r.paid_fen, r.outstanding_fen) for r in ordered],
+        [int(r.esc) for r in ordered],
         total,
         estimate,
         next_cursor,
@@ -735,4 +751,4 @@ async def get_notice(session: AsyncSession, notice_id: str) -> dict[str, Any] | 
 
 async def open_states(session: AsyncSession) -> list[CaseState]:
     rows = await session.scalars(select(cases.c.state).where(cases.c.stage.not_in(["closed", "rejected"])))
-    return [CaseState.model_validate(r) for r in rows]
+    return [CaseState.model_validate(r, context=STORED) for r in rows]

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.cases import escalation_rows, insert_new, sync_service
 from db.tables import case_escalations, notices, tracks
+from models.stored import STORED
 from models.tracks import AnyTrackState, BlacklistState, TrackKind, seq_base
 
 _STATE: TypeAdapter[AnyTrackState] = TypeAdapter(AnyTrackState)
@@ -60,7 +61,7 @@ async def save_track(session: AsyncSession, state: AnyTrackState, updated_at: da
 
 
 def decode(raw: Any) -> AnyTrackState:
-    return _STATE.validate_python(raw)
+    return _STATE.validate_python(raw, context=STORED)
 
 
 async def case_tracks(session: AsyncSession, case_id: str) -> list[AnyTrackState]:

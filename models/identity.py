@@ -14,6 +14,8 @@ from pydantic import BeforeValidator, WithJsonSchema
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
+from models.stored import at_the_edge
+
 # ASCII digits only: \d would also match full-width (１２) and other scripts' digits.
 _REGION_RE = re.compile(r"[1-8][0-9]{5}")
 _PHONE_RE = re.compile(r"1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}")
@@ -104,7 +106,7 @@ def mask_numbers(text: str) -> str:
     return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
 
 
-USCC = Annotated[str, BeforeValidator(validate_uscc), WithJsonSchema({"type": "string", "minLength": 18})]
-ResidentId = Annotated[str, BeforeValidator(validate_resident_id), WithJsonSchema({"type": "string"})]
+USCC = Annotated[str, BeforeValidator(at_the_edge(validate_uscc)), WithJsonSchema({"type": "string", "minLength": 18})]
+ResidentId = Annotated[str, BeforeValidator(at_the_edge(validate_resident_id)), WithJsonSchema({"type": "string"})]
 RegionCode = Annotated[str, BeforeValidator(validate_region_code), WithJsonSchema({"type": "string"})]
-Phone = Annotated[str, BeforeValidator(validate_phone), WithJsonSchema({"type": "string"})]
+Phone = Annotated[str, BeforeValidator(at_the_edge(validate_phone)), WithJsonSchema({"type": "string"})]

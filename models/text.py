@@ -22,6 +22,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, WithJsonSchema
 
+from models.stored import at_the_edge
+
 PERSON_NAME_MAX = 50
 ORG_NAME_MAX = 100
 ADDRESS_MAX = 200
@@ -117,7 +119,7 @@ _MULTI_LINE = "可换行（\\n）的文本，不含其他控制字符或不可�
 
 PersonName = Annotated[
     str,
-    BeforeValidator(clean_person_name),
+    BeforeValidator(at_the_edge(clean_person_name)),
     _schema(
         min_length=1,
         max_length=PERSON_NAME_MAX,
@@ -128,42 +130,42 @@ PersonName = Annotated[
 
 OrgName = Annotated[
     str,
-    BeforeValidator(clean_org_name),
+    BeforeValidator(at_the_edge(clean_org_name)),
     _schema(min_length=1, max_length=ORG_NAME_MAX, description=f"单位或项目名称：{_ONE_LINE}"),
 ]
 """An organisation's or a project's name: 1–100 characters, one line."""
 
 Address = Annotated[
     str,
-    BeforeValidator(_line("地址", 1, ADDRESS_MAX)),
+    BeforeValidator(at_the_edge(_line("地址", 1, ADDRESS_MAX))),
     _schema(min_length=1, max_length=ADDRESS_MAX, description=f"地址：{_ONE_LINE}"),
 ]
 """A postal address: 1–200 characters, one line."""
 
 Reason = Annotated[
     str,
-    BeforeValidator(_lines("内容", 1, REASON_MAX)),
+    BeforeValidator(at_the_edge(_lines("内容", 1, REASON_MAX))),
     _schema(min_length=1, max_length=REASON_MAX, description=_MULTI_LINE),
 ]
 """A short reason or statement: 1–2000 characters, may span lines."""
 
 Comment = Annotated[
     str,
-    BeforeValidator(_lines("备注", 0, COMMENT_MAX)),
+    BeforeValidator(at_the_edge(_lines("备注", 0, COMMENT_MAX))),
     _schema(min_length=0, max_length=COMMENT_MAX, description=_MULTI_LINE),
 ]
 """An optional comment on an action: up to 2000 characters, may be empty, may span lines."""
 
 Text = Annotated[
     str,
-    BeforeValidator(_lines("情况说明", 0, DESCRIPTION_MAX)),
+    BeforeValidator(at_the_edge(_lines("情况说明", 0, DESCRIPTION_MAX))),
     _schema(min_length=0, max_length=DESCRIPTION_MAX, description=f"情况说明：{_MULTI_LINE}"),
 ]
 """Free text such as a complaint's description: up to 5000 characters, may be empty, may span lines."""
 
 Token = Annotated[
     str,
-    BeforeValidator(_line("编号", 1, 80)),
+    BeforeValidator(at_the_edge(_line("编号", 1, 80))),
     _schema(min_length=1, max_length=80, description="编号：一行文本"),
 ]
 """An identifier typed or pasted by a person (a notice id): 1–80 characters, one line."""

@@ -25,9 +25,9 @@ from config.settings import Settings
 from db import cases as store
 from db.cases import CaseFilter, InvalidCursor, _row, list_json, list_states, save_case
 from db.migrate import alembic_config
-from db.tables import cases
+from db.tables import case_escalations, cases
 from db.users import create_user
-from models.case import CaseIntake, CaseState, Deadline, DeadlineKind, Role, Stage
+from models.case import CaseIntake, CaseState, Deadline, DeadlineKind, Escalation, EscalationKind, Role, Stage
 from models.start import CaseStart
 from tests.builders import intake_body, make_uscc
 from tests.harness import INSPECTOR
@@ -217,6 +217,44 @@ async def test_counts_stop_at_the_cap_and_many_name_matches_walk(
         page = await listed(sessions, replace(narrowed, limit=200))
         assert [s.case_id for s in page.states] == expected(states, narrowed)
         assert page.total == min(5, len(expected(states, narrowed)))
+
+
+async def test_the_list_shows_escalations_raised_outside_the_case(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """A case's own escalations come with its state; one the shared clock (or a sub-process) wrote only as a row
+    shows too, and only on its case: the list merges rows only for the cases that have more than their own."""
+    states = make_states(6)
+    own = Escalation(
+        kind=EscalationKind.WARNING,
+        level=0,
+        deadline_kind=DeadlineKind.ACCEPTANCE,
+        due=TODAY,
+        at=T0 + timedelta(days=1),
+        addressee_role=Role.INSPECTOR,
+        addressee="u_insp",
+    )
+    states[1] = states[1].model_copy(update={"escalations": [own]})
+    states[2] = states[2].model_copy(update={"escalations": [own]})
+    await write(sessions, states)
+    shared = {
+        "case_id": states[2].case_id,
+        "position": 1_000_000,
+        "kind": "overdue",
+        "level": 1,
+        "deadline_kind": "clear_year_end",
+        "due": date(2026, 12, 31),
+        "at": T0 + timedelta(days=2),
+        "addressee_role": "supervisor",
+        "addressee": None,
+        "region_code": states[2].region_code,
+        "notice": None,
+    }
+    async with sessions.begin() as s:
+        await s.execute(case_escalations.insert(), [shared])
+    page = await listed(sessions, CaseFilter(region_prefixes=None))
+    shown = {c.case_id: [(e.kind.value, e.deadline_kind.value) for e in c.state.escalations] for c in page.states}
+    assert shown[states[1].case_id] == [("warning", "acceptance")]
+    assert shown[states[2].case_id] == [("warning", "acceptance"), ("overdue", "clear_year_end")]
+    assert all(not shown[s.case_id] for i, s in enumerate(states) if i not in (1, 2))
 
 
 async def test_a_bad_cursor_is_refused(sessions: async_sessionmaker[AsyncSession]) -> None:
