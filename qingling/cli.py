@@ -86,6 +86,21 @@ async def _db_upgrade(settings: Settings) -> None:
         await engine.dispose()
 
 
+async def _require_schema(settings: Settings, command: str) -> None:
+    """SystemExit with the reason and the command that fixes it, unless the database is at this release's schema
+    (an unmigrated database would fail the first case that touches a new column, mid-action)."""
+    from db.migrate import SchemaNotCurrent, require_current_schema
+    from db.session import make_engine
+
+    engine = make_engine(settings.database_url)
+    try:
+        await require_current_schema(engine, engine.url.render_as_string(hide_password=True))
+    except SchemaNotCurrent as exc:
+        raise SystemExit(f"错误：qingling {command} 未启动。{exc}") from None
+    finally:
+        await engine.dispose()
+
+
 def _days(text: str) -> int:
     try:
         days = int(text)
@@ -361,6 +376,7 @@ def main(argv: list[str] | None = None) -> None:
             require_payload_keys(settings, "worker")
 
             async def _worker() -> None:
+                await _require_schema(settings, "worker")
                 await run_worker(settings, stop_event())
 
             asyncio.run(_worker())
@@ -371,6 +387,7 @@ def main(argv: list[str] | None = None) -> None:
             from qingling.keys import require_payload_keys
 
             require_payload_keys(settings, "api")
+            asyncio.run(_require_schema(settings, "api"))
             uvicorn.run(
                 create_app(settings),
                 host=settings.api_host,

@@ -109,11 +109,13 @@ def test_production_commands_refuse_to_start_without_a_key(tmp_path: Path, comma
 
 def test_the_opt_out_lets_a_worker_start_with_a_warning(tmp_path: Path) -> None:
     """QINGLING_PAYLOAD_SEALING=off (tests only): no key needed; the worker goes on to connect to Temporal."""
+    env = env_without_keys(tmp_path, QINGLING_PAYLOAD_SEALING="off")
+    assert qingling(env, "db", "upgrade").returncode == 0  # past the schema check too
     log = tmp_path / "worker.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [QINGLING, "worker"],
-            env=env_without_keys(tmp_path, QINGLING_PAYLOAD_SEALING="off"),
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
