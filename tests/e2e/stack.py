@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -39,6 +39,7 @@ class Stack:
     api: str
     tmp: Path
     procs: dict[str, subprocess.Popen[bytes]]
+    apis: list[str] = field(default_factory=list)
 
     def start_worker(self, name: str) -> subprocess.Popen[bytes]:
         log = (self.tmp / f"{name}.log").open("ab")
@@ -51,14 +52,24 @@ class Stack:
 
 
 @contextmanager
-def running_stack(tmp: Path, users: dict[str, tuple[str, str]]) -> Iterator[Stack]:
-    """The real dev server, `qingling api` and one worker over a fresh SQLite database under ``tmp``, with the
-    users ``{key: (name, role)}`` of region 140105 (their tokens in ``env["TOKEN_<KEY>"]``); stopped after."""
+def running_stack(
+    tmp: Path,
+    users: dict[str, tuple[str, str]],
+    *,
+    database_url: str | None = None,
+    workers: int = 1,
+    apis: int = 1,
+) -> Iterator[Stack]:
+    """The real dev server, `qingling api` and one worker over a fresh SQLite database under ``tmp`` (or
+    ``database_url``), with the users ``{key: (name, role)}`` of region 140105 (their tokens in
+    ``env["TOKEN_<KEY>"]``); stopped after. ``workers`` and ``apis``: replicas as production runs them (the
+    APIs' addresses in ``Stack.apis``, the first also ``Stack.api``)."""
     t_port, api_port = free_port(), free_port()
+    api_ports = [api_port, *(free_port() for _ in range(apis - 1))]
     env = {
         **os.environ,
         "QINGLING_TEMPORAL_ADDRESS": f"127.0.0.1:{t_port}",
-        "QINGLING_DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'qingling.db'}",
+        "QINGLING_DATABASE_URL": database_url or f"sqlite+aiosqlite:///{tmp / 'qingling.db'}",
         "QINGLING_NOTICE_DIR": str(tmp / "notices"),
         "QINGLING_API_PORT": str(api_port),
         "QINGLING_TASK_QUEUE": "e2e",
@@ -68,7 +79,13 @@ def running_stack(tmp: Path, users: dict[str, tuple[str, str]]) -> Iterator[Stac
     procs["temporal"] = subprocess.Popen(
         dev_server_argv(t_port, tmp / "temporal.db"), stdout=temporal_log, stderr=subprocess.STDOUT
     )
-    s = Stack(env=env, api=f"http://127.0.0.1:{api_port}", tmp=tmp, procs=procs)
+    s = Stack(
+        env=env,
+        api=f"http://127.0.0.1:{api_port}",
+        tmp=tmp,
+        procs=procs,
+        apis=[f"http://127.0.0.1:{p}" for p in api_ports],
+    )
     try:
         wait_port(t_port)
         s.cli("db", "upgrade")
@@ -76,10 +93,15 @@ def running_stack(tmp: Path, users: dict[str, tuple[str, str]]) -> Iterator[Stac
             s.env[f"TOKEN_{key.upper()}"] = s.cli(
                 "user", "create", "--name", name, "--role", role, "--region", "140105"
             )
-        api_log = (tmp / "api.log").open("ab")
-        procs["api"] = subprocess.Popen([QINGLING, "api"], env=env, stdout=api_log, stderr=subprocess.STDOUT)
-        s.start_worker("worker1")
-        wait_port(api_port)
+        for i, port in enumerate(api_ports):
+            name = "api" if i == 0 else f"api{i + 1}"
+            api_log = (tmp / f"{name}.log").open("ab")
+            api_env = {**env, "QINGLING_API_PORT": str(port)}
+            procs[name] = subprocess.Popen([QINGLING, "api"], env=api_env, stdout=api_log, stderr=subprocess.STDOUT)
+        for i in range(workers):
+            s.start_worker(f"worker{i + 1}")
+        for port in api_ports:
+            wait_port(port)
         yield s
     finally:
         for proc in procs.values():
