@@ -26,13 +26,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.chain import CHAINED, GENESIS, row_hash
-from db.tables import case_events, cases
+from db.tables import case_events, cases, tracks
 from models.case import TERMINAL_STAGES
-from models.tracks import SEQ_STRIDE, stream_of
+from models.tracks import BLACKLIST_ENDED, SEQ_STRIDE, TrackKind, stream_of
 
 STREAM_BATCH = 5000
 """Rows fetched at a time while streaming the history."""
@@ -290,6 +290,24 @@ async def _open_case_ids(sessions: async_sessionmaker[AsyncSession], after: str,
         return list(rows)
 
 
+async def _open_tracks(
+    sessions: async_sessionmaker[AsyncSession], after: str, limit: int, case_id: str | None
+) -> list[tuple[str, str]]:
+    """(workflow id, case id) of the sub-processes (listings, referrals) still at work: those of an open case, and
+    listings proposed or in their term whatever became of the case."""
+    t = tracks
+    running = or_(
+        t.c.case_id.in_(select(cases.c.case_id).where(cases.c.stage.not_in([s.value for s in TERMINAL_STAGES]))),
+        and_(t.c.kind == TrackKind.BLACKLIST.value, t.c.status.not_in([s.value for s in BLACKLIST_ENDED])),
+    )
+    stmt = select(t.c.track_id, t.c.case_id).where(running, t.c.track_id > after)
+    if case_id is not None:
+        stmt = stmt.where(t.c.case_id == case_id)
+    async with sessions() as session:
+        rows = await session.execute(stmt.order_by(t.c.track_id).limit(limit))
+        return [(r.track_id, r.case_id) for r in rows]
+
+
 async def verify_against_workflows(
     sessions: async_sessionmaker[AsyncSession],
     head_of: HeadLookup,
@@ -298,32 +316,30 @@ async def verify_against_workflows(
     batch: int = CASE_BATCH,
     concurrency: int = QUERY_CONCURRENCY,
 ) -> WorkflowReport:
-    """Each open case's (or the one case's) workflow hash, looked for in the database's chain of that case.
+    """Each open case's (or the one case's) workflow hash, and each of its running sub-processes' (their rows join
+    the case's chain), looked for in the database's chain of that case.
 
-    The workflow's ``last_seq`` runs ahead of its hash while a row is being written (the seq is counted before
+    A workflow's ``last_seq`` runs ahead of its hash while a row is being written (the seq is counted before
     the activity runs); the hash is then that of an earlier row, which the chain still holds: not a break."""
     report = WorkflowReport()
     limit = asyncio.Semaphore(concurrency)
 
-    async def ask(cid: str) -> WorkflowHead | Exception | None:
+    async def ask(workflow_id: str) -> WorkflowHead | Exception | None:
         async with limit:
             try:
-                return await head_of(cid)
+                return await head_of(workflow_id)
             except Exception as exc:  # one workflow that cannot answer must not stop the others
                 return exc
 
-    after = ""
-    while True:
-        ids = [case_id] if case_id is not None else await _open_case_ids(sessions, after, batch)
-        if not ids:
-            break
-        answers = dict(zip(ids, await asyncio.gather(*(ask(cid) for cid in ids)), strict=True))
+    async def compare(units: list[tuple[str, str]]) -> None:
+        """(workflow id, case id) each: its head against its case's chain."""
+        answers = dict(zip(units, await asyncio.gather(*(ask(wid) for wid, _ in units)), strict=True))
         report.unanswered += [
-            (cid, str(a) or type(a).__name__) for cid, a in answers.items() if isinstance(a, Exception)
+            (wid, str(a) or type(a).__name__) for (wid, _), a in answers.items() if isinstance(a, Exception)
         ]
-        heads = {cid: a for cid, a in answers.items() if not isinstance(a, Exception)}
-        hashes = {cid: h.history_hash for cid, h in heads.items() if h is not None and h.history_hash is not None}
-        report.missing += [cid for cid, h in heads.items() if h is None]
+        heads = {u: a for u, a in answers.items() if not isinstance(a, Exception)}
+        hashes = {u: h.history_hash for u, h in heads.items() if h is not None and h.history_hash is not None}
+        report.missing += [wid for (wid, _), h in heads.items() if h is None]
         report.without_hash += sum(1 for h in heads.values() if h is not None and h.history_hash is None)
         found: set[tuple[str, str]] = set()
         if hashes:
@@ -331,21 +347,33 @@ async def verify_against_workflows(
             async with sessions() as session:
                 rows = await session.execute(
                     select(e.c.case_id, e.c.hash).where(
-                        e.c.case_id.in_(list(hashes)), e.c.hash.in_(list(set(hashes.values())))
+                        e.c.case_id.in_({cid for _, cid in hashes}), e.c.hash.in_(list(set(hashes.values())))
                     )
                 )
                 found = {(r.case_id, r.hash) for r in rows}
-        for cid, wanted in hashes.items():
+        for (wid, cid), wanted in hashes.items():
             report.checked += 1
             if (cid, wanted) not in found:
-                head = heads[cid]
+                head = heads[(wid, cid)]
                 assert head is not None
+                whose = "工作流" if wid == cid else f"子流程 {wid} "
                 detail = (
-                    f"工作流记下的最后一条记录（至多第 {head.last_seq} 条）的哈希 {wanted[:12]}… 不在数据库的哈希链中"
+                    f"{whose}记下的最后一条记录（至多第 {head.last_seq} 条）的哈希 {wanted[:12]}… 不在数据库的哈希链中"
                     "（链被改写后整体重算了哈希，或该记录被删除）"
                 )
                 report.breaks.append(Break(cid, head.last_seq, Problem.REWRITTEN, detail))
+
+    after = ""
+    while True:
+        ids = [case_id] if case_id is not None else await _open_case_ids(sessions, after, batch)
+        if not ids:
+            break
+        await compare([(cid, cid) for cid in ids])
         if case_id is not None:
             break
         after = ids[-1]
+    after = ""
+    while units := await _open_tracks(sessions, after, batch, case_id):
+        await compare(units)
+        after = units[-1][0]
     return report

@@ -296,16 +296,16 @@ async def _calendar_load(settings: Settings, file: Path, recount: bool = True) -
 
 
 def temporal_heads(client: Any) -> Callable[[str], Awaitable[Any]]:
-    """The audit's look-up of a case's workflow head (db.audit.HeadLookup): the ``state`` query of the case's
-    workflow (its id is the case id); None when Temporal does not know the workflow."""
+    """The audit's look-up of a workflow's head (db.audit.HeadLookup): the ``state`` query of a case's workflow (its
+    id is the case id) or of a sub-process's; None when Temporal does not know the workflow."""
     from temporalio.service import RPCError, RPCStatusCode
 
     from db.audit import WorkflowHead
-    from models.case import CaseState
+    from models.case import ProcedureState
 
-    async def head_of(case_id: str) -> WorkflowHead | None:
+    async def head_of(workflow_id: str) -> WorkflowHead | None:
         try:
-            state = await client.get_workflow_handle(case_id).query("state", result_type=CaseState)
+            state = await client.get_workflow_handle(workflow_id).query("state", result_type=ProcedureState)
         except RPCError as exc:
             if exc.status == RPCStatusCode.NOT_FOUND:
                 return None

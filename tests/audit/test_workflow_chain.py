@@ -159,3 +159,34 @@ async def test_exit_codes_of_the_console_script(
     assert unknown.returncode == 2 and "找不到案件" in unknown.stderr
     for handle in (first, second):
         await handle.terminate()
+
+
+async def test_a_sub_process_keeps_its_last_hash_and_a_rewrite_of_its_rows_is_caught(
+    own_time_env: WorkflowEnvironment, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """A listing's rows join its case's chain with seqs of their own: its workflow's hash is compared too."""
+    from tests.workflows.test_blacklist import proposal, proposed
+    from tests.workflows.test_clocks import skip_to
+    from tests.workflows.test_decision import ordered
+
+    env = own_time_env
+    heads = temporal_heads(env.client)
+    async with running_worker(env.client, settings, sessions):
+        handle, order_ends = await ordered(env, settings)
+        await skip_to(env, order_ends)
+        track_id = await proposed(env, handle, proposal())
+        against = await verify_against_workflows(sessions, heads)
+        assert against.ok and against.checked == 2 and not against.missing, against
+        assert (await verify_against_workflows(sessions, heads, handle.id)).checked == 2
+
+        track_rows = [r for r in await rows(sessions, handle.id) if r["seq"] > 10_000_000]
+        assert track_rows, "the listing wrote into its case's chain"
+        last = track_rows[-1]
+        await edit(sessions, handle.id, last["seq"], data={**last["data"], "facts": "改写"})
+        await rehash(sessions, handle.id)
+        assert (await verify_chains(sessions)).ok
+        against = await verify_against_workflows(sessions, heads)
+        assert [(b.case_id, b.problem) for b in against.breaks] == [(handle.id, Problem.REWRITTEN)]
+        assert track_id in against.breaks[0].detail
+        await env.client.get_workflow_handle(track_id).terminate()
+        await handle.terminate()
