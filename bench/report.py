@@ -452,6 +452,10 @@ def other_profiles(engine: dict[str, Any] | None) -> str:
     return text
 
 
+SQL_BOUND_SHARE = 0.75
+"""A missed list call whose SQL alone takes this share of its p99 is the database's work, not Python's."""
+
+
 def list_causes(listed: dict[str, Any] | None) -> str:
     """bench_list.py times each list call whole and its SQL alone: what is left is Python's share
     (decoding each page's JSON state and validating it as CaseState)."""
@@ -467,10 +471,17 @@ def list_causes(listed: dict[str, Any] | None) -> str:
             whole, sql = q.get("p99_ms"), q["queries_only"].get("p99_ms")
             if whole is None or sql is None or whole <= bound:
                 continue
+            share = float(sql) / float(whole)
+            if share >= SQL_BOUND_SHARE:
+                why = f"the SQL itself takes {share:.0%} of it (the page's states decoded in Python are not the cause)"
+            else:
+                why = (
+                    f"the gap is the rest of the call in Python (the page's {q.get('rows_on_page', '?')} JSON states "
+                    "decoded and validated as CaseState)"
+                )
             lines.append(
                 f"- {db}, {q.get('label')}: p99 {fmt(float(whole))} ms for the whole call, {fmt(float(sql))} ms for "
-                f"its SQL alone; the gap is the rest of the call in Python (the page's {q.get('rows_on_page', '?')} "
-                "JSON states decoded and validated as CaseState)"
+                f"its SQL alone; {why}"
             )
     if not lines:
         return ""
