@@ -26,6 +26,7 @@ from db.users import (
     record_sign_in_failure,
     sign_in_failures_of,
 )
+from models.case import Role
 from models.clock import shanghai_date
 from models.errors import WWW_AUTHENTICATE, ErrorCode
 
@@ -85,6 +86,9 @@ def sign_in_limits(settings: Settings) -> SignInLimits:
     )
 
 
+MONITOR_ONLY = "监测预警平台的凭据只能用于报送预警信号（POST /api/v1/signals）"
+
+
 async def current_user(
     b: Annotated[Backend, Depends(backend)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -135,6 +139,21 @@ def today() -> date:
     return shanghai_date(now())
 
 
-CurrentUser = Annotated[User, Depends(current_user)]
+async def person(user: Annotated[User, Depends(current_user)]) -> User:
+    """A person's credential: a monitoring platform's (Role.MONITOR) opens nothing but its own route."""
+    if user.role == Role.MONITOR:
+        raise ApiError(ErrorCode.ROLE_NOT_ALLOWED, MONITOR_ONLY)
+    return user
+
+
+async def monitor(user: Annotated[User, Depends(current_user)]) -> User:
+    """A monitoring platform's credential, and only that."""
+    if user.role != Role.MONITOR:
+        raise ApiError(ErrorCode.ROLE_NOT_ALLOWED, "只有监测预警平台的凭据可以报送预警信号")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(person)]
+MonitorCaller = Annotated[User, Depends(monitor)]
 Session = Annotated[AsyncSession, Depends(session)]
 BackendDep = Annotated[Backend, Depends(backend)]

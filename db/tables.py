@@ -302,3 +302,26 @@ calendar_years = Table(
     Column("source", Text, nullable=False),
     Column("loaded_at", UtcDateTime(), nullable=False),
 )
+
+# Early warnings from a wage-payment monitoring platform (models/signals.py, api/routes/signals.py): one row per
+# (platform, its signal id), so a signal reported twice is recorded once. ``payload`` is the signal as reported
+# (with the workers' claims, for a case it may open); ``digest`` its SHA-256, to tell a retry from another signal
+# reusing the id. ``case_id`` and ``outcome`` say what became of it; a case's signals are listed by case_id.
+signals = Table(
+    "signals",
+    metadata,
+    Column("source_user_id", String(40), ForeignKey("users.user_id"), primary_key=True),
+    Column("signal_id", String(64), primary_key=True),
+    Column("digest", String(64), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("observed_at", UtcDateTime(), nullable=False),
+    Column("received_at", UtcDateTime(), nullable=False),
+    Column("region_code", String(6), nullable=False),
+    Column("employer_uscc", String(18), nullable=False),
+    Column("project_name", String(100)),
+    Column("payload", JsonType, nullable=False),
+    Column("outcome", String(20)),
+    Column("case_id", String(40), index=True),
+    Column("resolved_by", String(40)),
+)
+Index("ix_signals_region_outcome_received", signals.c.region_code, signals.c.outcome, signals.c.received_at)

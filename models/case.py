@@ -63,6 +63,7 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     HEAD = "head"  # 劳动保障行政部门负责人: approves extensions, decisions, listings, transfers
     ADMIN = "admin"
+    MONITOR = "monitor"  # 工资支付监控预警平台: a machine credential that only reports signals (api/routes/signals.py)
 
 
 class Strict(BaseModel):

@@ -31,6 +31,7 @@ from api.deps import Backend, backend
 from api.errors import ApiError
 from api.masking import ADMIN_SEES_NO_CASES
 from api.routes import cases as routes
+from api.routes import signals as signal_routes
 from api.routes.notices import notice_pdf
 from api.views import CaseView, HistoryEntry, NoticeView
 from config.logs import bind, redact
@@ -208,6 +209,7 @@ async def _context(b: Backend, who: Visitor, case_id: str, failed: Failure | Non
         history = await routes.case_history(case_id, user, s)
         notices = await routes.case_notices(case_id, user, s)
         people = {a.user_id: a for a in await list_accounts(s)}
+        signals = await signal_routes.case_signals(case_id, user, s)
     tracks = [t for t in (_track(view.blacklist, TrackKind.BLACKLIST), _track(view.referral, TrackKind.REFERRAL)) if t]
     forms = _case_forms(view, notices)
     placed = {("case", f.action.value) for f in forms} | {
@@ -224,6 +226,7 @@ async def _context(b: Backend, who: Visitor, case_id: str, failed: Failure | Non
         "tracks": tracks,
         "notices": notices,
         "history": [_history_row(h, people) for h in history],
+        "signals": signals,
         "case_forms": forms,
         "failed_elsewhere": failed is not None and (failed.scope, failed.action) not in placed,
         "label": label,

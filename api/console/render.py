@@ -17,7 +17,13 @@ from models.case import DEADLINE_ZH, ESCALATION_ZH, STAGE_ZH, DeadlineKind, Esca
 from models.clock import to_shanghai
 from models.notices import NOTICE_TITLES, NoticeKind
 
-ROLE_ZH = {Role.INSPECTOR: "监察员", Role.SUPERVISOR: "科室负责人", Role.HEAD: "部门负责人", Role.ADMIN: "系统管理员"}
+ROLE_ZH = {
+    Role.INSPECTOR: "监察员",
+    Role.SUPERVISOR: "科室负责人",
+    Role.HEAD: "部门负责人",
+    Role.ADMIN: "系统管理员",
+    Role.MONITOR: "监测预警平台",
+}
 STATUS_ZH = {
     "pending": "进行中",
     "met": "已完成",

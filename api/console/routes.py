@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.console.auth import COOKIE, LOGIN_CSRF_COOKIE, SignedIn, check_csrf, safe_next
 from api.console.render import page
-from api.deps import Backend, backend, caller_address, now, sign_in_limits, today
+from api.deps import MONITOR_ONLY, Backend, backend, caller_address, now, sign_in_limits, today
 from db import cases as store
 from db.console_sessions import close_session, open_session
 from db.reminders import reminders_for
@@ -80,6 +80,17 @@ async def login(
             next=safe_next(next),
             login_csrf=login_csrf,
             error=SIGN_IN_REFUSED,
+            name=name,
+        )
+    if user.role == Role.MONITOR:  # a platform's machine credential never signs in to the console
+        return page(
+            request,
+            "login.html",
+            None,
+            status_code=403,
+            next=safe_next(next),
+            login_csrf=login_csrf,
+            error=MONITOR_ONLY,
             name=name,
         )
     lifetime = timedelta(minutes=b.settings.console_session_minutes)

@@ -154,6 +154,18 @@ async def create_case(
     dated = intake.dated_errors(now())
     if dated:
         raise invalid([{"loc": loc, "type": "value_error", "ctx": {"error": msg}} for loc, msg in dated])
+    case_id, created = await register(b, user, intake, idempotency_key)
+    if not created:
+        response.status_code = 200  # the same submission again: the case it already made
+    return await recorded_view(b, user, case_id)
+
+
+async def register(b: Backend, user: User, intake: CaseIntake, idempotency_key: str | None) -> tuple[str, bool]:
+    """Start the case's workflow and wait until its intake is recorded (one round trip: update-with-start); the
+    case id, and False when the same submission (same key, same intake) had already made it. Everything that
+    files a complaint — the API, the console, an import, a monitoring signal — comes through here, after its
+    own checks of who may file and where."""
+    created = True
     case_id = new_case_id(user.user_id, idempotency_key)
     bind(case_id=case_id)
     start = CaseStart(case_id=case_id, intake=intake, created_by=actor(user), shared_clock=b.settings.shared_clock)
@@ -186,7 +198,7 @@ async def create_case(
             if described is None:
                 raise ApiError(ErrorCode.BACKEND_UNAVAILABLE) from None
             await _same_submission(described, digest)
-            response.status_code = 200  # the same submission again: the case it already made
+            created = False
             await _registered(handle, case_id)
             log.info("intake resubmitted with the same Idempotency-Key: the case it made")
         else:
@@ -201,7 +213,7 @@ async def create_case(
             log.info("intake registered after a retry of its registration: %d workers", len(intake.workers))
     else:
         log.info("intake registered: %d workers", len(intake.workers))
-    return await recorded_view(b, user, case_id)
+    return case_id, created
 
 
 def new_case_id(user_id: str, idempotency_key: str | None) -> str:
