@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +40,9 @@ class Settings(BaseSettings):
     temporal_api_key: str | None = None
     """An API key for a cloud-hosted Temporal namespace."""
     task_queue: str = "qingling"
+    worker_health_file: Path | None = None
+    """The worker touches this file every ``WORKER_HEALTH_INTERVAL`` seconds while it runs (containers' health
+    checks read its age: deploy/); None: no file."""
     workflow_cache: int = 1000
     """Open cases a worker keeps in memory (about 250 KiB each, bench/results.md); the others are
     rebuilt from their (small) histories when they next act."""
@@ -104,6 +108,17 @@ class Settings(BaseSettings):
         return max(matches, key=lambda b: len(b.region_code.rstrip("0")))
 
 
+SECRETS_DIR_ENV = "QINGLING_SECRETS_DIR"
+"""A directory of secret files (Docker/Kubernetes secrets, e.g. ``/run/secrets``): a file named like a setting's
+variable (``QINGLING_DATABASE_URL``) holds its value, so a password never sits in the environment. A variable set
+in the environment wins over a file."""
+
+
 @lru_cache
 def get_settings() -> Settings:
+    secrets = os.environ.get(SECRETS_DIR_ENV)
+    if secrets:
+        if not Path(secrets).is_dir():
+            raise SystemExit(f"错误：{SECRETS_DIR_ENV}={secrets} 不是目录（应为存放密钥文件的目录，如 /run/secrets）")
+        return Settings(_secrets_dir=secrets)
     return Settings()

@@ -8,6 +8,7 @@ import logging
 import signal
 from collections.abc import Iterator, Sequence
 from datetime import timedelta
+from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
@@ -22,6 +23,8 @@ from qingling.worker import build_worker
 
 log = logging.getLogger(__name__)
 SCHEDULE_WAIT = timedelta(seconds=30)
+WORKER_HEALTH_INTERVAL = 10.0
+"""Seconds between touches of the worker's health file: a check allows a few missed (deploy/ uses 60 s)."""
 """How long a starting worker tries to put its schedules in place before it logs that it could not."""
 
 
@@ -63,12 +66,25 @@ async def run_worker(
     task = asyncio.create_task(worker.run())
     log.info("worker polling task queue %s", settings.task_queue)
     schedules = asyncio.create_task(ensure_schedules(client, settings))  # beside the worker: it never delays it
+    health = asyncio.create_task(touch_health_file(settings.worker_health_file, task))
     done, _ = await asyncio.wait({task, asyncio.create_task(stop.wait())}, return_when=asyncio.FIRST_COMPLETED)
     schedules.cancel()  # done long since, unless Temporal is unreachable and the worker stops
+    health.cancel()
     if task not in done:
         await worker.shutdown()
     await task
     await engine.dispose()
+
+
+async def touch_health_file(path: Path | None, worker: asyncio.Task[None]) -> None:
+    """While the worker runs and its event loop turns, the file's modification time stays fresh; a worker that
+    stopped, or whose loop is stuck, lets it age (a container's health check then fails)."""
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while not worker.done():
+        path.touch()
+        await asyncio.sleep(WORKER_HEALTH_INTERVAL)
 
 
 async def ensure_schedules(client: Client, settings: Settings) -> bool:

@@ -26,7 +26,10 @@ async def platform(api: Api, sessions: async_sessionmaker[AsyncSession]) -> dict
     return {"Authorization": f"Bearer {token}"}
 
 
-def signal(signal_id: str, *, workers: int = 2, project: str | None = "小店区某住宅项目", **extra: Any) -> dict[str, Any]:
+PROJECT = "小店区某住宅项目"
+
+
+def signal(signal_id: str, *, workers: int = 2, project: str | None = PROJECT, **extra: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "signal_id": signal_id,
         "kind": "wages_not_deposited",
