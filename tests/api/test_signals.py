@@ -65,7 +65,8 @@ async def counts(sessions: async_sessionmaker[AsyncSession]) -> tuple[int, int]:
 async def test_a_signal_opens_a_case_once_and_the_next_one_attaches(
     api: Api, platform: dict[str, str], sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    r = await api.http.post("/api/v1/signals", json=signal("WX-2026-0001"), headers=platform)
+    first = signal("WX-2026-0001")
+    r = await api.http.post("/api/v1/signals", json=first, headers=platform)
     assert r.status_code == 201, r.text
     opened = r.json()
     assert opened["outcome"] == "opened" and opened["source"] == "taiyuan-monitor" and opened["worker_count"] == 2
@@ -75,11 +76,11 @@ async def test_a_signal_opens_a_case_once_and_the_next_one_attaches(
     assert (case["stage"], case["channel"], case["worker_count"]) == ("intake", "inspection", 2)
     assert case["owed_total"] == "17200.00" and case["project"]["name"] == "小店区某住宅项目"
 
-    again = await api.http.post("/api/v1/signals", json=signal("WX-2026-0001"), headers=platform)
+    again = await api.http.post("/api/v1/signals", json=first, headers=platform)
     assert again.status_code == 200 and again.json() == opened
     assert await counts(sessions) == (1, 1)
 
-    reused = await api.http.post("/api/v1/signals", json=signal("WX-2026-0001", amount="1.00"), headers=platform)
+    reused = await api.http.post("/api/v1/signals", json={**first, "amount": "1.00"}, headers=platform)
     assert reused.status_code == 422 and reused.json()["error"]["code"] == "idempotency_key_reused", reused.text
     assert await counts(sessions) == (1, 1)
 
