@@ -605,6 +605,19 @@ def _has_open_deadline(before: date | None, kind: str | None) -> ColumnElement[b
     return exists(select(literal_column("1")).select_from(d).where(*terms))
 
 
+def slim_state(dialect: str) -> Any:
+    """The state's JSON text without its workers and payments (a 5,000-worker case is not read whole for one line
+    of a list or a ledger), as column ``state``; the counts and totals are the row's own columns."""
+    if dialect == "postgresql":
+        emptied: Any = func.jsonb_set(
+            cases.c.state, literal_column("'{workers}'::text[]"), literal_column("'[]'::jsonb")
+        )
+        slim: Any = emptied.op("-")("payments")
+    else:
+        slim = func.json_set(func.json_remove(cases.c.state, "$.payments"), "$.workers", func.json_array())
+    return cast(slim, Text).label("state")  # PostgreSQL's jsonb as text too, not decoded
+
+
 async def list_states(session: AsyncSession, f: CaseFilter) -> CasePage:
     """A page of the case list, newest received first (received_at desc, case_id): see list_json."""
     raw = await list_json(session, f)
@@ -691,14 +704,7 @@ async def list_json(session: AsyncSession, f: CaseFilter) -> RawCasePage:
     page = [k.case_id for k in keys[: f.limit]]
     states: dict[str, Any] = {}
     if page:
-        if session.get_bind().dialect.name == "postgresql":
-            emptied: Any = func.jsonb_set(
-                cases.c.state, literal_column("'{workers}'::text[]"), literal_column("'[]'::jsonb")
-            )
-            slim: Any = emptied.op("-")("payments")
-        else:
-            slim = func.json_set(func.json_remove(cases.c.state, "$.payments"), "$.workers", func.json_array())
-        as_text = cast(slim, Text).label("state")  # PostgreSQL's jsonb as text too, not decoded
+        as_text = slim_state(session.get_bind().dialect.name)
         columns = (cases.c.worker_count, cases.c.owed_fen, cases.c.paid_fen, cases.c.outstanding_fen)
         e = case_escalations
         escalated = (

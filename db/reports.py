@@ -78,6 +78,20 @@ async def clear_to_zero(
     """The figures over cases received in ``year`` under the region prefixes (db.users.region_prefix: 2, 4
     or 6 digits; None: every region). Two queries: one over the cases, one over their deadlines by kind."""
     start, end = year_span(year)
+    return await clear_to_zero_between(session, prefixes, start, end, today)
+
+
+def half_year_span(year: int, half: int) -> tuple[datetime, datetime]:
+    """The instants of a half year in Asia/Shanghai: H1 Jan 1–Jun 30, H2 Jul 1–Dec 31 (the reports' periods)."""
+    if half == 1:
+        return datetime(year, 1, 1, tzinfo=SHANGHAI), datetime(year, 7, 1, tzinfo=SHANGHAI)
+    return datetime(year, 7, 1, tzinfo=SHANGHAI), datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
+
+
+async def clear_to_zero_between(
+    session: AsyncSession, prefixes: list[str] | None, start: datetime, end: datetime, today: date
+) -> ClearToZeroFigures:
+    """The figures over cases received in [start, end) under the region prefixes (None: every region)."""
     scope: list[ColumnElement[bool]] = [cases.c.received_at >= start, cases.c.received_at < end]
     region = jurisdiction(prefixes)
     if region is not None:

@@ -9,7 +9,7 @@ import os
 import sys
 import unicodedata
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,26 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="并与 Temporal 中各在办案件工作流记下的最后哈希比对（能发现整体重算过哈希的改写）",
     )
+    imp = sub.add_parser("import", help="批量导入（docs/exchange.md）")
+    imp_sub = imp.add_subparsers(dest="import_command", required=True)
+    complaints = imp_sub.add_parser(
+        "complaints", help="从 Excel 导入投诉：每行一名劳动者，按统一社会信用代码和项目归并为投诉；重复导入不会重复立案"
+    )
+    complaints.add_argument("file", type=Path, help="按 docs/complaints-template.xlsx 填写的 .xlsx 文件")
+    complaints.add_argument("--as", dest="as_user", required=True, help="以该用户（监察员或科室负责人）的名义登记")
+    exp = sub.add_parser("export", help="导出 Excel（docs/exchange.md）")
+    exp_sub = exp.add_subparsers(dest="export_command", required=True)
+    led = exp_sub.add_parser("ledger", help="案件台账：某行政区划、某期间收到的每件投诉一行")
+    led.add_argument("--as", dest="as_user", required=True, help="以该用户的辖区为限")
+    led.add_argument("--region", required=True, help="行政区划代码（县区、地市 xxxx00 或省 xx0000）")
+    led.add_argument("--from", dest="date_from", required=True, type=date.fromisoformat, help="起始日期 YYYY-MM-DD")
+    led.add_argument("--to", dest="date_to", required=True, type=date.fromisoformat, help="截止日期 YYYY-MM-DD（含）")
+    led.add_argument("-o", "--output", required=True, type=Path)
+    half = exp_sub.add_parser("half-year", help="“三个清零”半年报（上半年至6月30日，下半年至12月31日）")
+    half.add_argument("--as", dest="as_user", required=True, help="以该用户的辖区为限")
+    half.add_argument("--region", required=True, help="行政区划代码")
+    half.add_argument("--period", required=True, help="2026H1 或 2026H2")
+    half.add_argument("-o", "--output", required=True, type=Path)
     return p
 
 
@@ -99,6 +119,99 @@ async def _require_schema(settings: Settings, command: str) -> None:
         raise SystemExit(f"错误：qingling {command} 未启动。{exc}") from None
     finally:
         await engine.dispose()
+
+
+async def _import_complaints(settings: Settings, file: Path, as_user: str) -> int:
+    """Start the file's valid complaints with a progress bar; the invalid rows go to FILE.errors.xlsx. Exit status
+    0 when every row was imported (or had been before), 1 otherwise."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from api.deps import Backend
+    from api.errors import ApiError
+    from api.exchange.complaints_sheet import SheetError, error_sheet, parse
+    from api.exchange.importer import Outcome, start_all
+    from config.temporal import connect
+    from db.session import make_engine, make_session_factory
+    from db.users import user_by_name
+
+    if not file.is_file():
+        raise _Failed(f"错误：找不到文件 {file}")
+    await _require_schema(settings, "import complaints")
+    try:
+        parsed = parse(file.read_bytes(), datetime.now(UTC))
+    except SheetError as exc:
+        raise _Failed(f"错误：{exc}") from None
+    engine = make_engine(settings.database_url)
+    try:
+        sessions = make_session_factory(engine)
+        async with sessions() as s:
+            user = await user_by_name(s, as_user)
+        if user is None:
+            raise _Failed(_UNKNOWN_USER.format(name=as_user))
+        try:
+            client = await connect(settings)
+        except Exception as exc:
+            raise _Failed(f"错误：无法连接 Temporal（{settings.temporal_address}）：{exc}；未导入任何投诉") from None
+        b = Backend(settings=settings, sessions=sessions, client=client)
+        columns = (TextColumn("导入投诉"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, transient=False) as bar:
+            task = bar.add_task("import", total=len(parsed.complaints))
+            try:
+                results = await start_all(b, user, parsed, lambda _: bar.advance(task))
+            except ApiError as exc:
+                raise _Failed(f"错误：{exc.message}") from None
+    finally:
+        await engine.dispose()
+    counts = {o: sum(1 for r in results if r.outcome == o) for o in Outcome}
+    print(
+        f"{file.name}：{parsed.rows} 行，{len(parsed.complaints)} 件投诉；新登记 {counts[Outcome.CREATED]} 件，"
+        f"此前已导入 {counts[Outcome.ALREADY]} 件，未导入 {counts[Outcome.REFUSED]} 件",
+        file=sys.stderr,
+    )
+    for r in results:
+        if r.case_id is not None:
+            print(f"{r.case_id}\t{r.outcome_zh}\t第{r.complaint.rows[0]}-{r.complaint.rows[-1]}行")
+    errors_file = file.with_suffix(".errors.xlsx")
+    if parsed.errors:
+        errors_file.write_bytes(error_sheet(parsed))
+        print(f"{len(parsed.errors)} 处问题已写入 {errors_file}（行号、列、原因）", file=sys.stderr)
+        return 1
+    errors_file.unlink(missing_ok=True)  # an earlier run's, now resolved
+    return 0 if counts[Outcome.REFUSED] == 0 else 1
+
+
+async def _export(settings: Settings, args: argparse.Namespace) -> str:
+    from api.exchange.exports import NotCovered, half_year_workbook, ledger_workbook
+    from api.exchange.report_sheets import Period, half_year
+    from db.session import make_engine, make_session_factory
+    from db.users import user_by_name
+
+    await _require_schema(settings, f"export {args.export_command}")
+    engine = make_engine(settings.database_url)
+    try:
+        sessions = make_session_factory(engine)
+        async with sessions() as s:
+            user = await user_by_name(s, args.as_user)
+        if user is None:
+            raise _Failed(_UNKNOWN_USER.format(name=args.as_user))
+        today = to_shanghai(datetime.now(UTC)).date()
+        try:
+            if args.export_command == "ledger":
+                if args.date_to < args.date_from:
+                    raise _Failed("错误：截止日期不能早于起始日期")
+                data = await ledger_workbook(sessions, user, args.region, Period(args.date_from, args.date_to), today)
+            else:
+                try:
+                    year, half = half_year(args.period)
+                except ValueError as exc:
+                    raise _Failed(f"错误：{exc}") from None
+                data = await half_year_workbook(sessions, user, args.region, year, half, today)
+        except NotCovered as exc:
+            raise _Failed(f"错误：{exc}") from None
+    finally:
+        await engine.dispose()
+    args.output.write_bytes(data)
+    return f"已导出 {args.output}"
 
 
 def _days(text: str) -> int:
@@ -413,6 +526,10 @@ def main(argv: list[str] | None = None) -> None:
                 print(keys.list_keys(settings, args.key_file))
         elif args.command == "audit":
             code = asyncio.run(_audit_verify(settings, args.case, args.against_temporal))
+        elif args.command == "import":
+            code = asyncio.run(_import_complaints(settings, args.file, args.as_user))
+        elif args.command == "export":
+            print(asyncio.run(_export(settings, args)), file=sys.stderr)
     except SystemExit as exc:
         if isinstance(exc.code, str):
             print(exc.code, file=sys.stderr)

@@ -21,10 +21,10 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from openpyxl import Workbook  # type: ignore[import-untyped]  # no stubs among the dev dependencies
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]  # no stubs among the dev dependencies
-from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]  # no stubs among the dev dependencies
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]  # no stubs among the dev dependencies
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.console.auth import SignedIn, Visitor

@@ -18,7 +18,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Response
 
 from api.deps import BackendDep, CurrentUser, MonitorCaller, Session, now
-from api.errors import ERROR_RESPONSES, ApiError, invalid
+from api.errors import BODY_ERROR_RESPONSES, ERROR_RESPONSES, ApiError, invalid
 from api.masking import case_reader
 from api.routes.cases import register, visible_case
 from config.logs import bind
@@ -95,7 +95,11 @@ def intake_of(signal: MonitoringSignal, source: User) -> CaseIntake:
     response_model=SignalRecord,
     status_code=201,
     summary="报送监测预警信号（监测预警平台凭据）",
-    responses={**ERRORS, 200: {"model": SignalRecord, "description": "该预警编号已报送过：返回其处理结果"}},
+    responses={
+        **ERRORS,
+        **BODY_ERROR_RESPONSES,
+        200: {"model": SignalRecord, "description": "该预警编号已报送过：返回其处理结果"},
+    },
 )
 async def report_signal(
     signal: MonitoringSignal, source: MonitorCaller, b: BackendDep, response: Response
