@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.chain import CHAINED, GENESIS, link, running
 from db.tables import case_deadlines, case_escalations, case_events, cases, notices
 from models.activities import CaseEvent
-from models.case import CaseState, DeadlineStatus, Escalation, NoticeRef, ProcedureState, WorkerState
+from models.case import TERMINAL_STAGES, CaseState, DeadlineStatus, Escalation, NoticeRef, ProcedureState, WorkerState
 from models.money import FEN
 from models.stored import STORED
 
@@ -87,6 +87,7 @@ def _row(state: CaseState, updated_at: datetime) -> dict[str, Any]:
         "state": state.model_dump(mode="json"),
         "updated_at": updated_at,
         "published_at": state.publication.decided_at if state.publication else None,
+        "closed_at": state.closed_at if state.stage in TERMINAL_STAGES else None,
     }
 
 

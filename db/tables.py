@@ -93,8 +93,11 @@ cases = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
     # When the head decided to publish it as a major violation (state.publication): the public list's order.
     Column("published_at", UtcDateTime()),
+    # When a concluded case (closed or refused) was concluded: open data's month and duration (db/open_data.py)
+    Column("closed_at", UtcDateTime()),
 )
 Index("ix_cases_published", cases.c.published_at.desc(), cases.c.case_id)
+Index("ix_cases_closed", cases.c.closed_at, cases.c.case_id)
 
 # The case list (db.cases.list_states) is ordered by received_at desc, case_id. Each equality filter has an
 # index that starts with it and continues in that order, so a page is a walk of one index that stops after

@@ -75,9 +75,60 @@ class Party(Strict):
     uscc: USCC
 
 
+class Industry(StrEnum):
+    """国民经济行业分类 (GB/T 4754-2017), its 门类 (sections): what open data may say of an employer."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    E = "E"
+    F = "F"
+    G = "G"
+    H = "H"
+    I = "I"  # noqa: E741 - the standard's own letter
+    J = "J"
+    K = "K"
+    L = "L"
+    M = "M"
+    N = "N"
+    O = "O"  # noqa: E741 - the standard's own letter
+    P = "P"
+    Q = "Q"
+    R = "R"
+    S = "S"
+    T = "T"
+
+
+INDUSTRY_ZH: dict[Industry, str] = {
+    Industry.A: "农、林、牧、渔业",
+    Industry.B: "采矿业",
+    Industry.C: "制造业",
+    Industry.D: "电力、热力、燃气及水生产和供应业",
+    Industry.E: "建筑业",
+    Industry.F: "批发和零售业",
+    Industry.G: "交通运输、仓储和邮政业",
+    Industry.H: "住宿和餐饮业",
+    Industry.I: "信息传输、软件和信息技术服务业",
+    Industry.J: "金融业",
+    Industry.K: "房地产业",
+    Industry.L: "租赁和商务服务业",
+    Industry.M: "科学研究和技术服务业",
+    Industry.N: "水利、环境和公共设施管理业",
+    Industry.O: "居民服务、修理和其他服务业",
+    Industry.P: "教育",
+    Industry.Q: "卫生和社会工作",
+    Industry.R: "文化、体育和娱乐业",
+    Industry.S: "公共管理、社会保障和社会组织",
+    Industry.T: "国际组织",
+}
+
+
 class Employer(Party):
     legal_representative: PersonName | None = None
     address: Address | None = None
+    industry: Industry | None = None
+    """Its section of GB/T 4754-2017 (建筑业 is E), if known: open data's industry (docs/open-data.md)."""
 
 
 class Project(Strict):

@@ -28,7 +28,7 @@ from db.cases import _SEARCH_TABLE as SEARCH_TABLE
 from db.cases import CaseFilter, append_event, get_state, history, list_states, save_case
 from db.migrate import SchemaNotCurrent, alembic_config, require_current_schema, schema_revisions, upgrade
 from db.session import make_engine, make_session_factory
-from db.tables import metadata
+from db.tables import cases, metadata
 from models.activities import CaseEvent
 from models.case import CaseIntake, CaseState, Deadline, DeadlineKind, Stage
 from models.start import CaseStart
@@ -110,7 +110,8 @@ def sample_states() -> list[CaseState]:
             update={
                 "case_id": f"QL-MIGRATE-{i}",
                 "case_number": f"小人社监案〔2026〕{i + 1}号",
-                "stage": [Stage.INTAKE, Stage.INVESTIGATING, Stage.ORDERED][i % 3],
+                "stage": [Stage.INTAKE, Stage.INVESTIGATING, Stage.ORDERED, Stage.CLOSED][i % 4],
+                "closed_at": T0 + timedelta(days=40) if i % 4 == 3 else None,
                 "received_at": T0 + timedelta(hours=i),
                 "deadlines": [Deadline(kind=DeadlineKind.ACCEPTANCE, start=T0.date(), due=T0.date() + timedelta(7))],
                 "last_seq": 3,
@@ -189,7 +190,11 @@ async def test_the_previous_revision_with_cases_upgrades_losing_nothing(
                 assert await get_state(s, state.case_id) == state
                 assert [h["seq"] for h in await history(s, state.case_id)] == [1, 2, 3]
             page = await list_states(s, CaseFilter(region_prefixes=None))
-        assert sorted(c.case_id for c in page.states) == sorted(s.case_id for s in states)
+            # a column a migration added is filled from the state (0009: closed_at of concluded cases)
+            closed = dict((await s.execute(select(cases.c.case_id, cases.c.closed_at))).all())
+        assert sorted(c.case_id for c in page.states) == sorted(st.case_id for st in states)
+        assert {k for k, v in closed.items() if v is not None} == {st.case_id for st in states if st.closed_at}
+        assert closed["QL-MIGRATE-3"] == T0 + timedelta(days=40)
         report = await verify_chains(sessions)
         assert (report.cases, report.rows, report.breaks, report.legacy_rows) == (len(states), 3 * len(states), [], 0)
     finally:
