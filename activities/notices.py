@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -19,10 +20,11 @@ from config.files import FILE_MODE, private_dir
 from config.settings import Settings
 from db.cases import get_notice, get_state, recorded_workers
 from db.sequences import next_value
-from db.tables import notices
+from db.tables import cases, notices
 from models.activities import ISSUE_NOTICE, ISSUE_TRACK_NOTICE, IssueNoticeInput, IssueTrackNoticeInput, notice_id
 from models.case import NoticeRef, ProcedureState
 from models.clock import shanghai_date
+from models.follow import code_digest, new_code
 from models.notices import DOC_TYPE_ABBR, Bureau, NoticeContext, NoticeKind, format_doc_number
 from notices.context import build_context
 from notices.render import NoticeRenderer
@@ -125,6 +127,18 @@ class NoticeActivities:
         await session.execute(notices.insert().values(**row))
         return row
 
+    async def _with_query_code(self, session: AsyncSession, ctx: NoticeContext, case_id: str) -> NoticeContext:
+        """The 受理通知书 tells the complainant a new query code (docs/complainant.md); only its digest is kept, in
+        the same transaction as the notice, so a retry that finds the notice finds the code it printed."""
+        code = new_code()
+        await session.execute(update(cases).where(cases.c.case_id == case_id).values(query_digest=code_digest(code)))
+        url = f"{self._settings.public_base_url.rstrip('/')}/follow"
+        text = (
+            f"本案查询码：{code}。您可凭查询码和投诉时登记的手机号码后四位，在 {url} 查询本案办理进度、"
+            "已制作的文书和已追回的工资。请妥善保管查询码，不要告诉他人。"
+        )
+        return ctx.model_copy(update={"paragraphs": [*ctx.paragraphs, text]})
+
     @activity.defn(name=ISSUE_NOTICE)
     async def issue_notice(self, inp: IssueNoticeInput) -> NoticeRef:
         """Keyed by case, kind and occurrence: a retry returns the notice it already issued."""
@@ -149,6 +163,8 @@ class NoticeActivities:
                 deadline=inp.subject_notice_id if inp.kind == NoticeKind.SUPERVISION else None,
                 overdue_working_days=self._settings.level2_working_days,
             )
+            if inp.kind == NoticeKind.ACCEPTANCE and inp.case.complainant.phone:
+                ctx = await self._with_query_code(session, ctx, inp.case.case_id)
             row = await self._store(session, ctx, key, inp.case.case_id, inp.occurrence, inp.issued_at)
         log.info("notice issued case=%s kind=%s doc=%s", inp.case.case_id, inp.kind.value, number)
         return _ref(row)

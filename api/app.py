@@ -23,7 +23,7 @@ from temporalio.client import Client
 from api import errors
 from api.console import app as console
 from api.deps import Backend
-from api.routes import cases, codec, digests, health, me, notices, open_data, public, reports, signals
+from api.routes import cases, codec, digests, follow, health, me, notices, open_data, public, reports, signals
 from config import logs
 from config.settings import Settings, get_settings
 from config.temporal import connect
@@ -128,6 +128,7 @@ def create_app(
     app.include_router(public.router)
     app.include_router(signals.router)
     app.include_router(open_data.router)
+    app.include_router(follow.router)
     console.install(app)  # the inspectors' console at /, same process, same rules
     codec.install(app, cfg)  # /codec/decode and /codec/encode for the Temporal UI, with their CORS
     app.add_middleware(RequestContext)  # added last: the outermost but for Starlette's last-resort error handler

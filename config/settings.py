@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     """Open cases a worker keeps in memory (about 250 KiB each, bench/results.md); the others are
     rebuilt from their (small) histories when they next act."""
     database_url: str = "sqlite+aiosqlite:///./var/qingling.db"
+    public_base_url: str = "http://127.0.0.1:8000"
+    """The address the public reaches the console at: printed on the 受理通知书 with the query code (``/follow``)."""
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     notice_dir: Path = Path("./var/notices")

@@ -95,9 +95,12 @@ cases = Table(
     Column("published_at", UtcDateTime()),
     # When a concluded case (closed or refused) was concluded: open data's month and duration (db/open_data.py)
     Column("closed_at", UtcDateTime()),
+    # SHA-256 of the complainant's query code (models/follow.py), written with the 受理通知书 that prints it
+    Column("query_digest", String(64)),
 )
 Index("ix_cases_published", cases.c.published_at.desc(), cases.c.case_id)
 Index("ix_cases_closed", cases.c.closed_at, cases.c.case_id)
+Index("ix_cases_query_digest", cases.c.query_digest)
 
 # The case list (db.cases.list_states) is ordered by received_at desc, case_id. Each equality filter has an
 # index that starts with it and continues in that order, so a page is a walk of one index that stops after

@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from api.console import case_page, complaint, exchange, oversight, routes
+from api.console import case_page, complaint, exchange, follow, oversight, routes
 from api.console.auth import CsrfRefused, SignInRequired, login_url
 from api.console.render import page
 
@@ -22,6 +22,7 @@ def install(app: FastAPI) -> None:
     app.include_router(case_page.router)
     app.include_router(oversight.router)
     app.include_router(exchange.router)
+    app.include_router(follow.router)
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
 
     async def sign_in(request: Request, exc: Exception) -> Response:

@@ -292,7 +292,7 @@ async def test_migration_fills_the_new_columns_of_existing_cases(
     async with engine.begin() as conn:
         await conn.run_sync(_alembic, "downgrade", "0002")
     states = make_states(14)
-    new = {"province_code", "city_code", "employer_name_spaced", "published_at"}
+    new = {"province_code", "city_code", "employer_name_spaced", "published_at", "closed_at"}
     async with engine.begin() as conn:
         for state in states:
             row = {k: v for k, v in _row(state, T0).items() if k not in new}

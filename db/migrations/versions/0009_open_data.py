@@ -21,8 +21,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("cases") as batch:
-        batch.add_column(sa.Column("closed_at", sa.DateTime(timezone=True)))
+    # Plain ALTER TABLE, not a batch: a batch would copy `cases` into a new table and lose its generated columns'
+    # VIRTUAL form and the name-search triggers of migration 0003 (as 0006 explains).
+    op.add_column("cases", sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True))
     op.create_index("ix_cases_closed", "cases", ["closed_at", "case_id"])
     bind = op.get_bind()
     cases = sa.table(
@@ -45,5 +46,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_cases_closed", table_name="cases")
-    with op.batch_alter_table("cases") as batch:
-        batch.drop_column("closed_at")
+    op.drop_column("cases", "closed_at")
