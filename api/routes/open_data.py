@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import StreamingResponse
 
 from api.deps import BackendDep, Session, today
@@ -39,7 +39,18 @@ def _month_start(text: str) -> datetime:
     return datetime(year, month, 1, tzinfo=SHANGHAI)
 
 
-def _scope(region: str | None, date_from: str | None, date_to: str | None) -> Scope:
+FROM_MONTH = "起始月份 YYYY-MM（按办结月份，北京时间）"
+TO_MONTH = "截止月份 YYYY-MM（含）"
+
+
+def _scope(
+    region: Region = None,
+    date_from: Annotated[
+        str | None, Query(alias="from", pattern=MONTH, description="起始月份 YYYY-MM（按办结月份）")
+    ] = None,
+    date_to: Annotated[str | None, Query(alias="to", pattern=MONTH, description="截止月份 YYYY-MM（含）")] = None,
+) -> Scope:
+    """The filters every open-data route takes: a region prefix and a range of months concluded."""
     start = _month_start(date_from) if date_from else datetime(2000, 1, 1, tzinfo=SHANGHAI)
     if date_to:
         last = _month_start(date_to)
@@ -49,6 +60,9 @@ def _scope(region: str | None, date_from: str | None, date_to: str | None) -> Sc
     if end <= start:
         raise invalid([{"loc": ("query", "to"), "type": "value_error", "ctx": {"error": "截止月份不能早于起始月份"}}])
     return Scope(prefix=region, start=start, end=end)
+
+
+ScopeDep = Annotated[Scope, Depends(_scope)]
 
 
 def _offset(cursor: str | None) -> int:
@@ -72,13 +86,10 @@ def _cursor(offset: int) -> str:
 async def open_cases(
     session: Session,
     response: Response,
-    region: Region = None,
-    date_from: Annotated[str | None, Query(alias="from", pattern=MONTH)] = None,
-    date_to: Annotated[str | None, Query(alias="to", pattern=MONTH)] = None,
+    scope: ScopeDep,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
 ) -> OpenCasePage:
-    scope = _scope(region, date_from, date_to)
     offset = _offset(cursor)
     calendar = await working_calendar(session)
     items, more = await open_data.concluded_page(session, scope, offset, limit, today(), calendar)
@@ -94,11 +105,8 @@ CSV_FIELDS = list(OpenCase.model_fields)
 )
 async def open_cases_csv(
     b: BackendDep,
-    region: Region = None,
-    date_from: Annotated[str | None, Query(alias="from", pattern=MONTH)] = None,
-    date_to: Annotated[str | None, Query(alias="to", pattern=MONTH)] = None,
+    scope: ScopeDep,
 ) -> StreamingResponse:
-    scope = _scope(region, date_from, date_to)
     day = today()
 
     async def lines() -> AsyncIterator[bytes]:
@@ -126,10 +134,8 @@ async def open_cases_csv(
 async def open_aggregates(
     session: Session,
     response: Response,
-    region: Region = None,
-    date_from: Annotated[str | None, Query(alias="from", pattern=MONTH)] = None,
-    date_to: Annotated[str | None, Query(alias="to", pattern=MONTH)] = None,
+    scope: ScopeDep,
 ) -> list[OpenAggregate]:
-    rows = await open_data.aggregates(session, _scope(region, date_from, date_to), today())
+    rows = await open_data.aggregates(session, scope, today())
     response.headers["Cache-Control"] = CACHE_CONTROL
     return rows
