@@ -23,9 +23,9 @@ from api.routing import STARTS_TRACK, Target, target, with_threshold
 from api.views import CaseView
 from config.temporal import case_workflow_id
 from db import cases as store
-from db.users import User
-from models.actions import BODY_MODELS, INPUT_MODELS, Action, ActionInput, ActionResult, Body
-from models.case import TERMINAL_STAGES, Stage
+from db.users import User, user_by_name
+from models.actions import BODY_MODELS, INPUT_MODELS, Action, ActionInput, ActionResult, AssignBody, Body
+from models.case import TERMINAL_STAGES, Role, Stage
 from models.errors import ACTION_REFUSED, ErrorCode, Refusal
 from models.track_summary import TrackKind, TrackSummary
 from rules import transitions
@@ -43,6 +43,8 @@ async def perform(b: Backend, user: User, case_id: str, act_on: Action, body: di
     async with b.sessions() as session:
         region_code, stage = await _region_and_stage(session, user, case_id)
         parsed = _validated(act_on, body, region_code, b)
+        if isinstance(parsed, AssignBody):
+            parsed = await _assignee(session, parsed, region_code)
         try:
             goal = await target(session, case_id, act_on, parsed)
         except Refusal as exc:
@@ -57,6 +59,22 @@ async def perform(b: Backend, user: User, case_id: str, act_on: Action, body: di
     await _send(b, case_id, act_on, stage, goal, update_input)
     log.info("action %s applied", act_on.value)
     return await routes.recorded_view(b, user, case_id)
+
+
+async def _assignee(session: AsyncSession, body: AssignBody, region_code: str) -> AssignBody:
+    """The account named to take the case: an inspector of the case's region, or 422 and nothing sent. The workflow
+    gets its id."""
+    user = await user_by_name(session, body.assignee.strip())
+    problem = None
+    if user is None:
+        problem = f"没有名为 {body.assignee} 的用户"
+    elif user.role != Role.INSPECTOR:
+        problem = f"{body.assignee} 不是监察员，不能承办案件"
+    elif not user.covers(region_code):
+        problem = f"{body.assignee} 的辖区不含本案的行政区划 {region_code}"
+    if problem is not None or user is None:
+        raise invalid([{"loc": ("body", "assignee"), "type": "value_error", "ctx": {"error": problem}}])
+    return body.model_copy(update={"assignee": user.user_id})
 
 
 async def _region_and_stage(session: AsyncSession, user: User, case_id: str) -> tuple[str, Stage]:

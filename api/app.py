@@ -23,7 +23,20 @@ from temporalio.client import Client
 from api import errors
 from api.console import app as console
 from api.deps import Backend
-from api.routes import cases, codec, digests, follow, health, me, notices, open_data, public, reports, signals
+from api.routes import (
+    cases,
+    codec,
+    digests,
+    follow,
+    health,
+    me,
+    notices,
+    open_data,
+    public,
+    reports,
+    signals,
+    workload,
+)
 from config import logs
 from config.settings import Settings, get_settings
 from config.temporal import connect
@@ -129,6 +142,7 @@ def create_app(
     app.include_router(signals.router)
     app.include_router(open_data.router)
     app.include_router(follow.router)
+    app.include_router(workload.router)
     console.install(app)  # the inspectors' console at /, same process, same rules
     codec.install(app, cfg)  # /codec/decode and /codec/encode for the Temporal UI, with their CORS
     app.add_middleware(RequestContext)  # added last: the outermost but for Starlette's last-resort error handler

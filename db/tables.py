@@ -331,3 +331,28 @@ signals = Table(
     Column("resolved_by", String(40)),
 )
 Index("ix_signals_region_outcome_received", signals.c.region_code, signals.c.outcome, signals.c.received_at)
+
+# Routing (rules/routing.py, `qingling grids load`): each grid (网格) with its responsible inspector and deputy, the
+# region or town codes it covers (each code in one grid only), and the inspectors' absences.
+grids = Table(
+    "grids",
+    metadata,
+    Column("grid_id", String(40), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("inspector_id", String(40), ForeignKey("users.user_id"), nullable=False),
+    Column("deputy_id", String(40), ForeignKey("users.user_id")),
+    Column("loaded_at", UtcDateTime(), nullable=False),
+)
+grid_areas = Table(
+    "grid_areas",
+    metadata,
+    Column("area_code", String(9), primary_key=True),
+    Column("grid_id", String(40), ForeignKey("grids.grid_id"), nullable=False, index=True),
+)
+absences = Table(
+    "absences",
+    metadata,
+    Column("user_id", String(40), ForeignKey("users.user_id"), primary_key=True),
+    Column("starts_on", Date, primary_key=True),
+    Column("ends_on", Date, nullable=False),
+)

@@ -55,6 +55,7 @@ class Action(StrEnum):
     REQUEST_RECONSIDERATION = "request_reconsideration"
     REQUEST_SUPERVISION = "request_supervision"
     RECORD_HANDOVER = "record_handover"
+    ASSIGN = "assign"
 
 
 ACTION_ZH: dict[Action, str] = {
@@ -95,12 +96,22 @@ ACTION_ZH: dict[Action, str] = {
     Action.REQUEST_RECONSIDERATION: "提请公安机关复议",
     Action.REQUEST_SUPERVISION: "建议人民检察院立案监督",
     Action.RECORD_HANDOVER: "登记移交涉案材料",
+    Action.ASSIGN: "分派承办监察员",
 }
 
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
     comment: Comment | None = None
+
+
+class AssignBody(Body):
+    """A supervisor gives the case to an inspector (from the regional queue, or from one inspector to another). The
+    caller names the account (``assignee``: its user name); the API checks it is an inspector of the case's region
+    and sends the workflow the account's id."""
+
+    assignee: str = Field(min_length=1, max_length=100)
+    reason: Reason
 
 
 class AcceptBody(Body):
@@ -484,6 +495,7 @@ BODY_MODELS: dict[Action, type[Body]] = {
     Action.REQUEST_RECONSIDERATION: RequestReconsiderationBody,
     Action.REQUEST_SUPERVISION: RequestSupervisionBody,
     Action.RECORD_HANDOVER: RecordHandoverBody,
+    Action.ASSIGN: AssignBody,
 }
 
 TRACK_ACTIONS: dict[Action, TrackKind] = {

@@ -135,6 +135,9 @@ class Project(Strict):
     name: OrgName
     general_contractor: Party | None = None
     construction_unit: Party | None = None
+    area_code: str | None = Field(default=None, pattern=r"^\d{6}(\d{3})?$")
+    """Where the project is: its county (6 digits) or town/street (9 digits). Routing (rules/routing.py) prefers it
+    to the complaint's region."""
 
 
 class Complainant(Strict):

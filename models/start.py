@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from models.actions import Actor
 from models.case import CaseIntake, CaseState
+from models.routing import Routing
 
 
 class CaseStart(BaseModel):
@@ -16,5 +17,8 @@ class CaseStart(BaseModel):
     created_by: Actor
     resume: CaseState | None = None
     """The state carried over when a long-lived case continues as new (its history starts afresh)."""
+    routing: Routing | None = None
+    """Who the complaint went to on intake and why (rules/routing.py); None: started before routing existed, or
+    by a test — the case then has no assignee until it is accepted or assigned."""
     shared_clock: bool = False
     """Leave the shared-day targets (models.case.SHARED_KINDS) to the shared clock (a deployment setting)."""

@@ -72,6 +72,17 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="并与 Temporal 中各在办案件工作流记下的最后哈希比对（能发现整体重算过哈希的改写）",
     )
+    grids = sub.add_parser("grids", help="网格与分派（docs/routing.md）")
+    grids_sub = grids.add_subparsers(dest="grids_command", required=True)
+    gload = grids_sub.add_parser(
+        "load", help="载入网格（CSV：网格编号,网格名称,覆盖区划代码,负责监察员,代理监察员），整体替换"
+    )
+    gload.add_argument("file", type=Path)
+    grids_sub.add_parser("list", help="列出网格")
+    away = user_sub.add_parser("away", help="登记监察员不在岗期间：其间新投诉分派给网格的代理监察员")
+    away.add_argument("name")
+    away.add_argument("--from", dest="date_from", required=True, type=date.fromisoformat, help="起始日期 YYYY-MM-DD")
+    away.add_argument("--to", dest="date_to", required=True, type=date.fromisoformat, help="截止日期（含）")
     imp = sub.add_parser("import", help="批量导入（docs/exchange.md）")
     imp_sub = imp.add_subparsers(dest="import_command", required=True)
     complaints = imp_sub.add_parser(
@@ -119,6 +130,52 @@ async def _require_schema(settings: Settings, command: str) -> None:
         raise SystemExit(f"错误：qingling {command} 未启动。{exc}") from None
     finally:
         await engine.dispose()
+
+
+async def _grids(settings: Settings, args: argparse.Namespace) -> str:
+    from db.grids import all_grids, replace_all
+    from db.session import make_engine, make_session_factory
+    from qingling.grids import parse_grids
+
+    await _require_schema(settings, f"grids {args.grids_command}")
+    engine = make_engine(settings.database_url)
+    try:
+        sessions = make_session_factory(engine)
+        if args.grids_command == "list":
+            async with sessions() as s:
+                found = await all_grids(s)
+            return (
+                "\n".join(f"{g}\t{n}\t{i}\t{d or '-'}\t{'、'.join(c)}" for g, n, i, d, c in found) or "（尚未载入网格）"
+            )
+        if not args.file.is_file():
+            raise _Failed(f"错误：找不到文件 {args.file}")
+        async with sessions.begin() as s:
+            rows, problems = await parse_grids(s, args.file.read_text(encoding="utf-8"))
+            if problems:
+                raise _Failed("错误：未载入任何网格。\n" + "\n".join(str(p) for p in problems))
+            await replace_all(s, rows, datetime.now(UTC))
+    finally:
+        await engine.dispose()
+    return f"已载入 {len(rows)} 个网格，覆盖 {sum(len(r.areas) for r in rows)} 个区划代码（原有网格已替换）"
+
+
+async def _user_away(settings: Settings, name: str, starts: date, ends: date) -> str:
+    from db.grids import record_absence
+    from db.session import make_engine, make_session_factory
+    from db.users import user_by_name
+
+    if ends < starts:
+        raise _Failed("错误：截止日期不能早于起始日期")
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_session_factory(engine).begin() as s:
+            user = await user_by_name(s, name)
+            if user is None:
+                raise _Failed(_UNKNOWN_USER.format(name=name))
+            await record_absence(s, user.user_id, starts, ends)
+    finally:
+        await engine.dispose()
+    return f"已登记 {name} 于 {starts} 至 {ends} 不在岗：其间新投诉分派给其网格的代理监察员"
 
 
 async def _import_complaints(settings: Settings, file: Path, as_user: str) -> int:
@@ -360,6 +417,8 @@ def _user(settings: Settings, args: argparse.Namespace) -> None:
         print(asyncio.run(_user_list(settings)))
     elif args.user_command == "revoke":
         print(asyncio.run(_user_revoke(settings, args.name)), file=sys.stderr)
+    elif args.user_command == "away":
+        print(asyncio.run(_user_away(settings, args.name, args.date_from, args.date_to)), file=sys.stderr)
     else:
         token, note = asyncio.run(_user_renew(settings, args.name, args.days))
         print(token)
@@ -526,6 +585,8 @@ def main(argv: list[str] | None = None) -> None:
                 print(keys.list_keys(settings, args.key_file))
         elif args.command == "audit":
             code = asyncio.run(_audit_verify(settings, args.case, args.against_temporal))
+        elif args.command == "grids":
+            print(asyncio.run(_grids(settings, args)))
         elif args.command == "import":
             code = asyncio.run(_import_complaints(settings, args.file, args.as_user))
         elif args.command == "export":

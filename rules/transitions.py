@@ -48,6 +48,7 @@ from models.actions import (
     SubmitDefenseBody,
 )
 from models.case import (
+    TERMINAL_STAGES,
     Aid,
     CaseState,
     DeadlineKind,
@@ -101,6 +102,8 @@ RULES: dict[Action, ActionRule] = {
     Action.CLOSE: ActionRule(_CLOSERS, frozenset({Stage.INVESTIGATING, Stage.ORDERED, Stage.CLEARED})),
     # 条例 art. 17: the bureau's head approves the one extension of the investigation.
     Action.EXTEND_INVESTIGATION: ActionRule(frozenset({Role.HEAD}), _OPEN),
+    # A supervisor (or the head) gives a running case to an inspector: from the queue, or on handover.
+    Action.ASSIGN: ActionRule(_CLOSERS, frozenset(Stage) - TERMINAL_STAGES),
     Action.SET_CLEAR_DEADLINE: ActionRule(_CLOSERS, frozenset({Stage.INTAKE, *_OPEN})),
     # Aid may be recorded after the wages were paid: it was often given before.
     Action.RECORD_AID: ActionRule(_INSPECTOR, frozenset({*_OPEN, Stage.CLEARED})),

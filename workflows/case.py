@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
         Action,
         ActionInput,
         ActionResult,
+        AssignBody,
         CloseBody,
         DefenseProcedure,
         ExtendInvestigationBody,
@@ -100,6 +101,7 @@ def initial_state(start: CaseStart) -> CaseState:
         description=intake.description,
         major=intake.major,
         created_by=start.created_by.user_id,
+        assignee=start.routing.assignee if start.routing else None,
         shared_clock=start.shared_clock,
         limitation=limitation(shanghai_date(intake.received_at), [w.owed_to for w in intake.workers]),
     )
@@ -143,7 +145,10 @@ class ArrearsCase(LongArm):
                 else:
                     deadlines = [await self._deadline(DeadlineKind.ACCEPTANCE, received)]
                 self._state = self._state.model_copy(update={"deadlines": deadlines, "registered": True})
-                await self._record("intake", start.created_by, None, {"worker_count": len(self._state.workers)})
+                intake: dict[str, Any] = {"worker_count": len(self._state.workers)}
+                if start.routing is not None:  # who it went to on intake, and why (rules/routing.py)
+                    intake["routing"] = start.routing.model_dump(mode="json")
+                await self._record("intake", start.created_by, None, intake)
                 self._intake_recorded = True
         if self._clocks:
             await self._keep_clocks()
@@ -265,7 +270,8 @@ class ArrearsCase(LongArm):
                 "case_number": number,
                 "stage": Stage.INVESTIGATING,
                 "accepted_at": now,
-                "assignee": inp.actor.user_id,
+                # routed on intake: it stays with its inspector whoever accepts it
+                "assignee": self._state.assignee or inp.actor.user_id,
                 "deadlines": deadlines,
                 "not_time_barred_because": inp.body.not_time_barred_because,
             }
@@ -426,6 +432,15 @@ class ArrearsCase(LongArm):
         result = await self._record(Action.CLOSE, inp.actor, inp.body.comment, data)
         await self._tell_tracks_ended()
         return result
+
+    @action(Action.ASSIGN)
+    async def assign(self, inp: ActionInput[AssignBody]) -> ActionResult:
+        """A supervisor gives the case to an inspector (the API checked the account): from the regional queue, on a
+        handover, or while its inspector is away."""
+        before = self._state.assignee
+        self._state = self._state.model_copy(update={"assignee": inp.body.assignee})
+        data = {"from": before, "to": inp.body.assignee, "reason": inp.body.reason}
+        return await self._record(Action.ASSIGN, inp.actor, inp.body.comment, data)
 
     @action(Action.EXTEND_INVESTIGATION)
     async def extend_investigation(self, inp: ActionInput[ExtendInvestigationBody]) -> ActionResult:

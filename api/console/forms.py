@@ -149,6 +149,8 @@ LABEL_OVERRIDES: dict[tuple[Action, str], str] = {
     (Action.CLOSE, "reason"): "结案理由",
     (Action.EXTEND_INVESTIGATION, "reason"): "延长调查期限的理由",
     (Action.SET_CLEAR_DEADLINE, "reason"): "设定理由（重大或存量案件）",
+    (Action.ASSIGN, "assignee"): "承办监察员（用户名）",
+    (Action.ASSIGN, "reason"): "分派理由",
     (Action.PROPOSE_PENALTY, "amount"): "拟罚款数额（元）",
     (Action.DECIDE_PENALTY, "amount"): "罚款数额（元，给予罚款时必填）",
     (Action.RECORD_AID, "amount"): "救助金额（元）",

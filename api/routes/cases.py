@@ -53,6 +53,7 @@ from api.views import (
 from config.logs import bind
 from config.temporal import case_workflow_id
 from db import cases as store
+from db import grids as grid_store
 from db import tracks as track_store
 from db.calendar import working_calendar
 from db.users import User
@@ -61,8 +62,10 @@ from models.case import CaseIntake, CaseState, Deadline, DeadlineKind, Role, Sta
 from models.clock import to_shanghai
 from models.errors import MESSAGES, ErrorCode
 from models.notices import NOTICE_TITLES, NoticeKind
+from models.routing import Routing
 from models.start import CaseStart
 from models.tracks import AnyTrackState
+from rules import routing as routing_rules
 from rules.deadlines import effective_status, explain_deadline
 from workflows.case import REGISTRATION, ArrearsCase
 
@@ -168,7 +171,14 @@ async def register(b: Backend, user: User, intake: CaseIntake, idempotency_key: 
     created = True
     case_id = new_case_id(user.user_id, idempotency_key)
     bind(case_id=case_id)
-    start = CaseStart(case_id=case_id, intake=intake, created_by=actor(user), shared_clock=b.settings.shared_clock)
+    routed = await routing_of(b, intake)
+    start = CaseStart(
+        case_id=case_id,
+        intake=intake,
+        created_by=actor(user),
+        shared_clock=b.settings.shared_clock,
+        routing=routed,
+    )
     await check_payload_size(b, start, "请减少本次登记的劳动者人数或精简情况说明，分批登记")
     digest = intake_digest(intake)
     start_op = WithStartWorkflowOperation(
@@ -214,6 +224,17 @@ async def register(b: Backend, user: User, intake: CaseIntake, idempotency_key: 
     else:
         log.info("intake registered: %d workers", len(intake.workers))
     return case_id, created
+
+
+async def routing_of(b: Backend, intake: CaseIntake) -> Routing:
+    """Who the complaint goes to (rules/routing.py): the grid of the project's place, its inspector or — while away —
+    the deputy; else the region's queue. Read here, at the edge: the workflow gets the decision, never looks up."""
+    codes = routing_rules.places(intake)
+    async with b.sessions() as s:
+        found = await grid_store.grids_for(s, codes)
+        people = [p for g in found.values() for p in (g.inspector_id, g.deputy_id) if p]
+        away = await grid_store.away_on(s, people, today()) if people else set()
+    return routing_rules.route(codes, found, away)
 
 
 def new_case_id(user_id: str, idempotency_key: str | None) -> str:
