@@ -1,27 +1,33 @@
 """The complainant's view (docs/complainant.md): a query code and the last four digits of the complainant's phone
 open the case's progress — stage, next step and its legal deadline, documents (titles and dates), recovered total —
 and nothing about any other person. A wrong code and a wrong phone are answered alike, after the same work; failures
-count against the caller as bad sign-ins do (a shared table, so every API replica counts together)."""
+count against the caller and against the code as bad sign-ins do (a shared table, so every API replica counts
+together)."""
 
 from __future__ import annotations
 
 import hmac
+import logging
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from api.deps import Backend, now, sign_in_limits
+from config.logs import bind
 from db.cases import from_fen, slim_state
 from db.tables import cases
 from db.users import record_sign_in_failure, sign_in_failures_of
-from models.case import DEADLINE_ZH, CaseState, Stage
+from models.case import CaseState, DeadlineKind, Stage
 from models.clock import to_shanghai
 from models.follow import FollowDocument, FollowStatus, code_digest
 from models.notices import NOTICE_TITLES, NoticeKind
 from models.stored import STORED
 
+log = logging.getLogger(__name__)
 NOT_FOUND = "查询码或手机号码后四位不正确，请核对受理通知书上的查询码后重试"
 DUMMY_PHONE = "00000000000"
+"""Compared against when no case has the code, so a wrong code costs the same comparison as a wrong phone."""
 PUBLIC_KINDS = frozenset(
     {
         NoticeKind.ACCEPTANCE,
@@ -43,6 +49,15 @@ STAGE_PLAIN: dict[Stage, str] = {
     Stage.CLOSED: "案件已办结",
     Stage.REJECTED: "投诉不予受理（原因见不予受理通知书）",
 }
+NEXT_STEP_PLAIN: dict[DeadlineKind, str] = {
+    DeadlineKind.ACCEPTANCE: "劳动保障监察机构审查并决定是否受理您的投诉",
+    DeadlineKind.INVESTIGATION: "劳动保障监察机构调查核实，依法处理并办结本案",
+    DeadlineKind.PAYMENT_ORDER: "用人单位按限期改正指令书支付拖欠的工资",
+    DeadlineKind.COURT_ENFORCEMENT: "用人单位不履行行政处理决定的，依法申请人民法院强制执行",
+}
+"""The running deadlines the complainant waits on, as the next step in plain words: the periods the law sets for
+deciding on the complaint, investigating it, paying by the order and enforcing the decision. The others are the
+employer's or internal (service, defence periods, referral, the list) or the bureau's own clear-to-zero targets."""
 
 
 class TooManyTries(Exception):
@@ -60,22 +75,43 @@ class Found:
     paid_fen: int
 
 
-async def _lookup(b: Backend, typed_code: str) -> Found | None:
+@dataclass(frozen=True)
+class Candidate:
+    """The case whose digest matched, before the phone is checked: its id and the complainant's phone only."""
+
+    case_id: str
+    phone: str | None
+
+
+def limit_keys(caller: str | None, code: str) -> tuple[str, str]:
+    """Failures count against the caller's address and against the code typed (whether a case has it or not),
+    so many addresses cannot share out the ten thousand guesses of a known code's phone digits."""
+    return f"follow:{caller or 'unknown'}", f"follow-code:{code_digest(code)}"
+
+
+async def _candidate(b: Backend, typed_code: str) -> Candidate | None:
+    """One look-up by digest, reading the complainant's phone only: a wrong code and a right code with a wrong
+    phone cost the same (the state is read once the phone matched)."""
+    phone = cases.c.state[("complainant", "phone")].as_string()
     async with b.sessions() as s:
-        dialect = s.get_bind().dialect.name
         row = (
             await s.execute(
-                select(slim_state(dialect), cases.c.paid_fen).where(cases.c.query_digest == code_digest(typed_code))
+                select(cases.c.case_id, phone.label("phone")).where(cases.c.query_digest == code_digest(typed_code))
             )
         ).first()
-    if row is None:
-        return None
+    return None if row is None else Candidate(row.case_id, row.phone)
+
+
+async def _found(b: Backend, case_id: str) -> Found:
+    async with b.sessions() as s:
+        dialect = s.get_bind().dialect.name
+        row = (await s.execute(select(slim_state(dialect), cases.c.paid_fen).where(cases.c.case_id == case_id))).one()
     return Found(CaseState.model_validate_json(row.state, context=STORED), row.paid_fen)
 
 
 def _status(found: Found, bureau: str) -> FollowStatus:
     state = found.state
-    running = sorted((d for d in state.deadlines if d.open), key=lambda d: d.due)
+    running = sorted((d for d in state.deadlines if d.open and d.kind in NEXT_STEP_PLAIN), key=lambda d: d.due)
     nearest = running[0] if running else None
     documents = [
         FollowDocument(title=NOTICE_TITLES[NoticeKind(n.kind)], issued_on=f"{to_shanghai(n.issued_at):%Y-%m-%d}")
@@ -85,7 +121,7 @@ def _status(found: Found, bureau: str) -> FollowStatus:
     return FollowStatus(
         received_on=f"{to_shanghai(state.received_at):%Y-%m-%d}",
         stage=STAGE_PLAIN.get(state.stage, state.stage_name()),
-        next_step=DEADLINE_ZH.get(nearest.kind) if nearest else None,
+        next_step=NEXT_STEP_PLAIN[nearest.kind] if nearest else None,
         next_due=nearest.due.isoformat() if nearest else None,
         documents=documents,
         recovered=f"{from_fen(found.paid_fen):.2f}",
@@ -94,18 +130,25 @@ def _status(found: Found, bureau: str) -> FollowStatus:
 
 
 async def follow(b: Backend, code: str, phone_last4: str) -> FollowStatus:
-    caller = f"follow:{b.caller or 'unknown'}"
+    keys = limit_keys(b.caller, code)
     limits, moment = sign_in_limits(b.settings), now()
     async with b.sessions() as s:
-        failures = await sign_in_failures_of(s, caller)
-    wait = None if failures is None else failures.retry_after(moment, limits)
-    if wait is not None:
-        raise TooManyTries(wait)
-    found = await _lookup(b, code)
-    phone = (found.state.complainant.phone if found else None) or DUMMY_PHONE
-    same = hmac.compare_digest(phone[-4:].encode(), phone_last4.encode())
-    if found is None or not same:
+        records = [await sign_in_failures_of(s, key) for key in keys]
+    waits = [wait for f in records if f is not None and (wait := f.retry_after(moment, limits)) is not None]
+    if waits:
+        log.info("follow: refused, too many failures from %s", b.caller)
+        raise TooManyTries(max(waits))
+    candidate = await _candidate(b, code)
+    phone = (candidate.phone if candidate else None) or DUMMY_PHONE
+    typed = unicodedata.normalize("NFKC", phone_last4)  # full-width digits from a Chinese input method
+    same = hmac.compare_digest(phone[-4:].encode(), typed.encode())
+    if candidate is None or not candidate.phone or not same:
         async with b.sessions.begin() as w:
-            await record_sign_in_failure(w, caller, moment, limits.window)
+            for key in keys:
+                await record_sign_in_failure(w, key, moment, limits.window)
+        log.info("follow: no case for the code and phone from %s", b.caller)
         raise NotFound
+    bind(case_id=candidate.case_id)
+    log.info("follow: progress shown to %s", b.caller)
+    found = await _found(b, candidate.case_id)
     return _status(found, b.settings.bureau_for(found.state.region_code).name)
